@@ -1,0 +1,1 @@
+export function reportersFor(name: string): any[];
