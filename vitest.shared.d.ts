@@ -1,1 +1,1 @@
-export function reportersFor(name: string): any[];
+export function reportersFor(name: string): unknown[];

@@ -1,1 +1,2 @@
-export {};
+export { serviceEnv } from "./service-env.js";
+export { type ConformanceOptions, runConformanceSuite } from "./suite.js";

@@ -29,9 +29,13 @@ export class NodestoreError extends Error {
 export class InvalidIdError extends NodestoreError {
   readonly id: string;
   constructor(id: string, reason: string, backend?: string) {
-    super("INVALID_ID", `Invalid node id ${quoteId(id)}${backend ? ` for backend "${backend}"` : ""}: ${reason}`, {
-      backend,
-    });
+    super(
+      "INVALID_ID",
+      `Invalid node id ${quoteId(id)}${backend ? ` for backend "${backend}"` : ""}: ${reason}`,
+      {
+        backend,
+      },
+    );
     this.id = id;
   }
 }
@@ -68,7 +72,11 @@ export type CorruptLayer = "base64" | "zlib" | "zstd" | "json" | "framing";
 export class CorruptNodeError extends NodestoreError {
   readonly id: string | undefined;
   readonly layer: CorruptLayer;
-  constructor(layer: CorruptLayer, detail: string, options?: { id?: string; backend?: string; cause?: unknown }) {
+  constructor(
+    layer: CorruptLayer,
+    detail: string,
+    options?: { id?: string; backend?: string; cause?: unknown },
+  ) {
     const where = options?.id === undefined ? "Node data" : `Node ${quoteId(options.id)}`;
     const on = options?.backend ? ` in backend "${options.backend}"` : "";
     super("CORRUPT_NODE", `${where}${on} is corrupt at the ${layer} layer: ${detail}`, options);
@@ -80,7 +88,11 @@ export class CorruptNodeError extends NodestoreError {
   withContext(id: string, backend?: string): CorruptNodeError {
     if (this.id !== undefined) return this;
     const detail = this.message.replace(/^.*? is corrupt at the \w+ layer: /, "");
-    return new CorruptNodeError(this.layer, detail, { id, backend: backend ?? this.backend, cause: this.cause });
+    return new CorruptNodeError(this.layer, detail, {
+      id,
+      backend: backend ?? this.backend,
+      cause: this.cause,
+    });
   }
 }
 
@@ -112,7 +124,12 @@ export class BackendUnavailableError extends NodestoreError {
 export class BackendError extends NodestoreError {
   readonly id: string | undefined;
   readonly operation: string;
-  constructor(backend: string, operation: string, detail: string, options?: { id?: string; cause?: unknown }) {
+  constructor(
+    backend: string,
+    operation: string,
+    detail: string,
+    options?: { id?: string; cause?: unknown },
+  ) {
     const node = options?.id === undefined ? "" : ` for node ${quoteId(options.id)}`;
     super("BACKEND_ERROR", `Backend "${backend}" failed to ${operation}${node}: ${detail}`, {
       backend,

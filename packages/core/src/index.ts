@@ -1,1 +1,28 @@
-export {};
+export type { CleanupOptions, CleanupProgress, CleanupResult, NodeBackend, Ttl } from "./backend.js";
+export { deleteMany, getBytesMany, setBytesMany } from "./batch.js";
+export * from "./codec/index.js";
+export { base64, type CompressionCodec, compression, isZstdFrame, zlibBase64 } from "./compression.js";
+export { chunks, defaultRetryPolicy, mapLimit, type RetryPolicy, withRetries } from "./concurrency.js";
+export * from "./errors.js";
+export {
+  eventNodeId,
+  groupForecastNodeId,
+  type IdRules,
+  issueOccurrenceNodeId,
+  normalizeEventId,
+  spanNodeId,
+  unprocessedEventNodeId,
+  validateNodeId,
+  versionedSpanNodeId,
+} from "./ids.js";
+export { createMemoryStore, MemoryBackend, type MemoryBackendOptions } from "./memory.js";
+export { PassthroughBackend, type PassthroughOptions, passthrough } from "./passthrough.js";
+export {
+  createNodeStore,
+  LegacyPickleNode,
+  type NodeObject,
+  NodeStore,
+  type NodeStoreOptions,
+  type NodeWrite,
+  type Subkeys,
+} from "./store.js";

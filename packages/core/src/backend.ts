@@ -1,0 +1,55 @@
+import type { IdRules } from "./ids.js";
+
+/** Seconds. Sentry passes a `timedelta`; backends that keep no per-node expiry accept and ignore it. */
+export type Ttl = number;
+
+export interface CleanupProgress {
+  /** Nodes deleted so far in this run. */
+  readonly deleted: number;
+  /** Batches (statements, requests) completed so far. */
+  readonly batches: number;
+}
+
+export interface CleanupOptions {
+  readonly onProgress?: (progress: CleanupProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface CleanupResult {
+  readonly deleted: number;
+  readonly batches: number;
+}
+
+/**
+ * What a backend implements: bytes in, bytes out. Core validates ids and payloads, encodes, decodes and
+ * composes; a backend only stores. The batch methods are optional: core falls back to the single ones with
+ * bounded concurrency, so a backend adds them only where its server has a real batch call.
+ */
+export interface NodeBackend {
+  /** Short name used in errors and logs, e.g. "django-pg". */
+  readonly name: string;
+  readonly idRules?: IdRules;
+  /** Largest decompressed payload the backend accepts, checked by core before writing. */
+  readonly maxValueBytes?: number;
+  /**
+   * True when rows may hold pre-2021 pickled payloads (Sentry's Django table): core then reports a main
+   * payload that is not a JSON object as a legacy node instead of decoding it.
+   */
+  readonly mayHoldLegacyPickle?: boolean;
+
+  /** Decompressed bytes, or null when absent. */
+  getBytes(id: string): Promise<Uint8Array | null>;
+  /** Ids are unique. Every id must be a key of the result, null when absent. */
+  getBytesMulti?(ids: readonly string[]): Promise<Map<string, Uint8Array | null>>;
+  /** Full overwrite. */
+  setBytes(id: string, bytes: Uint8Array, ttl?: Ttl): Promise<void>;
+  setBytesMulti?(entries: ReadonlyArray<readonly [id: string, bytes: Uint8Array]>, ttl?: Ttl): Promise<void>;
+  /** Idempotent: deleting an absent id succeeds. */
+  delete(id: string): Promise<void>;
+  deleteMulti?(ids: readonly string[]): Promise<void>;
+  /** Delete nodes last written before `cutoff`. Absent = not supported (Sentry's NotImplementedError). */
+  cleanup?(cutoff: Date, options?: CleanupOptions): Promise<CleanupResult>;
+  /** Create what the backend needs (table, bucket, index template); safe to call twice. */
+  bootstrap?(): Promise<void>;
+  close?(): Promise<void>;
+}

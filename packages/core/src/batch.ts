@@ -1,0 +1,36 @@
+import type { NodeBackend, Ttl } from "./backend.js";
+import { mapLimit } from "./concurrency.js";
+
+/**
+ * A backend's batch call when it has one, else its single call under a concurrency bound. The one place
+ * that decides this, for the store and for composed backends alike.
+ */
+
+export async function getBytesMany(
+  backend: NodeBackend,
+  ids: readonly string[],
+  concurrency: number,
+): Promise<Map<string, Uint8Array | null>> {
+  if (backend.getBytesMulti) return backend.getBytesMulti(ids);
+  const values = await mapLimit(ids, concurrency, (id) => backend.getBytes(id));
+  return new Map(values.map((bytes, i) => [ids[i]!, bytes] as const));
+}
+
+export async function setBytesMany(
+  backend: NodeBackend,
+  entries: ReadonlyArray<readonly [string, Uint8Array]>,
+  ttl: Ttl | undefined,
+  concurrency: number,
+): Promise<void> {
+  if (backend.setBytesMulti) return backend.setBytesMulti(entries, ttl);
+  await mapLimit(entries, concurrency, ([id, bytes]) => backend.setBytes(id, bytes, ttl));
+}
+
+export async function deleteMany(
+  backend: NodeBackend,
+  ids: readonly string[],
+  concurrency: number,
+): Promise<void> {
+  if (backend.deleteMulti) return backend.deleteMulti(ids);
+  await mapLimit(ids, concurrency, (id) => backend.delete(id));
+}

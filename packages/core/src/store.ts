@@ -1,0 +1,240 @@
+import type { CleanupOptions, CleanupResult, NodeBackend, Ttl } from "./backend.js";
+import { deleteMany, getBytesMany, setBytesMany } from "./batch.js";
+import { decodeNodeData, encodeNodeData } from "./codec/index.js";
+import {
+  CorruptNodeError,
+  InvalidDataError,
+  LegacyPickleNodeError,
+  NotSupportedError,
+  PayloadTooLargeError,
+} from "./errors.js";
+import { validateNodeId } from "./ids.js";
+
+/** A decoded main payload: always a JSON object (Sentry's Django reader requires the bytes to start with `{`). */
+export type NodeObject = Record<string, unknown>;
+
+/** One node for `setMulti`. */
+export interface NodeWrite {
+  readonly id: string;
+  readonly main: NodeObject;
+  readonly subkeys?: Subkeys;
+}
+
+export type Subkeys =
+  | Readonly<Record<string, unknown>>
+  | ReadonlyArray<readonly [name: string, value: unknown]>;
+
+/** A row written before 2021 holding a pickled payload, returned instead of failing a whole batch. */
+export class LegacyPickleNode {
+  constructor(
+    readonly id: string,
+    /** The decompressed pickle bytes, for operators who want to convert them with Python. */
+    readonly bytes: Uint8Array,
+  ) {}
+}
+
+export interface NodeStoreOptions {
+  /** Calls in flight when a batch operation falls back to single calls. Default 16. */
+  readonly concurrency?: number;
+  /**
+   * What `get`/`getMulti` return for a legacy pickled row: a `LegacyPickleNode` ("marker", default), `{}` like
+   * Sentry's Django reader ("empty"), or a thrown `LegacyPickleNodeError` ("throw").
+   */
+  readonly legacyPickle?: "marker" | "empty" | "throw";
+}
+
+/**
+ * Sentry's NodeStorage contract over any backend. Differences from Python, on purpose:
+ * - `getMulti` returns every requested id (null when missing); Django omits missing ids.
+ * - `set`/`setSubkeys` refuse a main value that is not a JSON object instead of writing a row Django can't read.
+ * - TTL is in seconds.
+ */
+export class NodeStore {
+  readonly backend: NodeBackend;
+  readonly #concurrency: number;
+  readonly #legacy: "marker" | "empty" | "throw";
+
+  constructor(backend: NodeBackend, options: NodeStoreOptions = {}) {
+    this.backend = backend;
+    this.#concurrency = options.concurrency ?? 16;
+    this.#legacy = options.legacyPickle ?? "marker";
+    if (!(this.#concurrency >= 1))
+      throw new RangeError(`concurrency must be >= 1, got ${options.concurrency}`);
+  }
+
+  async get<T = NodeObject>(id: string, subkey?: string | null): Promise<T | null> {
+    this.#checkId(id);
+    return this.#decode(id, await this.backend.getBytes(id), subkey ?? null) as T | null;
+  }
+
+  /** Duplicate ids are removed keeping order; every id is a key of the result, null when missing. */
+  async getMulti<T = NodeObject>(
+    ids: Iterable<string>,
+    subkey?: string | null,
+  ): Promise<Map<string, T | null>> {
+    const found = await this.getBytesMulti(ids);
+    const out = new Map<string, T | null>();
+    for (const [id, bytes] of found) out.set(id, this.#decode(id, bytes, subkey ?? null) as T | null);
+    return out;
+  }
+
+  /** Full overwrite: subkeys stored earlier under `id` are dropped. */
+  async set(id: string, data: NodeObject, ttl?: Ttl): Promise<void> {
+    return this.setSubkeys(id, { main: data }, ttl);
+  }
+
+  async setSubkeys(id: string, data: { main: NodeObject; subkeys?: Subkeys }, ttl?: Ttl): Promise<void> {
+    this.#checkId(id);
+    await this.#write(id, this.#encode(id, data.main, data.subkeys), ttl);
+  }
+
+  /** Writes many nodes; a repeated id keeps its last value. Not atomic across ids. */
+  async setMulti(nodes: Iterable<NodeWrite>, ttl?: Ttl): Promise<void> {
+    const encoded = new Map<string, Uint8Array>();
+    for (const { id, main, subkeys } of nodes) {
+      this.#checkId(id);
+      encoded.delete(id);
+      encoded.set(id, this.#encode(id, main, subkeys));
+    }
+    await this.setBytesMulti(encoded, ttl);
+  }
+
+  /** Raw decompressed bytes, no decoding. */
+  async getBytes(id: string): Promise<Uint8Array | null> {
+    this.#checkId(id);
+    return this.backend.getBytes(id);
+  }
+
+  async getBytesMulti(ids: Iterable<string>): Promise<Map<string, Uint8Array | null>> {
+    const unique = [...new Set(ids)];
+    for (const id of unique) this.#checkId(id);
+    const out = new Map<string, Uint8Array | null>();
+    if (unique.length === 0) return out;
+    const found = await getBytesMany(this.backend, unique, this.#concurrency);
+    for (const id of unique) out.set(id, found.get(id) ?? null);
+    return out;
+  }
+
+  /** Raw bytes, stored as given (Sentry's `set_bytes`). */
+  async setBytes(id: string, bytes: Uint8Array, ttl?: Ttl): Promise<void> {
+    this.#checkId(id);
+    await this.#write(id, bytes, ttl);
+  }
+
+  async setBytesMulti(
+    entries: Iterable<readonly [id: string, bytes: Uint8Array]> | Map<string, Uint8Array>,
+    ttl?: Ttl,
+  ): Promise<void> {
+    checkTtl(ttl);
+    const unique = new Map<string, Uint8Array>();
+    for (const [id, bytes] of entries) {
+      this.#checkId(id);
+      this.#checkSize(id, bytes);
+      unique.delete(id);
+      unique.set(id, bytes);
+    }
+    if (unique.size === 0) return;
+    await setBytesMany(this.backend, [...unique], ttl, this.#concurrency);
+  }
+
+  /** Idempotent. */
+  async delete(id: string): Promise<void> {
+    this.#checkId(id);
+    await this.backend.delete(id);
+  }
+
+  /** Idempotent; not atomic (a failure can leave a partial delete, as in Sentry). */
+  async deleteMulti(ids: Iterable<string>): Promise<void> {
+    const unique = [...new Set(ids)];
+    for (const id of unique) this.#checkId(id);
+    if (unique.length === 0) return;
+    await deleteMany(this.backend, unique, this.#concurrency);
+  }
+
+  /** Deletes nodes last written before `cutoff` (Sentry's `sentry cleanup --days N` passes now - N days). */
+  async cleanup(cutoff: Date, options?: CleanupOptions): Promise<CleanupResult> {
+    if (!(cutoff instanceof Date) || Number.isNaN(cutoff.getTime())) {
+      throw new InvalidDataError("cleanup() needs a valid Date cutoff");
+    }
+    if (!this.backend.cleanup) {
+      throw new NotSupportedError(
+        this.backend.name,
+        "cleanup",
+        "its retention is managed by the storage itself (e.g. a bucket lifecycle rule or index deletion)",
+      );
+    }
+    return this.backend.cleanup(cutoff, options);
+  }
+
+  async bootstrap(): Promise<void> {
+    await this.backend.bootstrap?.();
+  }
+
+  async close(): Promise<void> {
+    await this.backend.close?.();
+  }
+
+  #checkId(id: string): void {
+    validateNodeId(id, this.backend.idRules, this.backend.name);
+  }
+
+  #checkSize(id: string, bytes: Uint8Array): void {
+    if (!(bytes instanceof Uint8Array)) throw new InvalidDataError("setBytes() takes a Uint8Array", id);
+    const limit = this.backend.maxValueBytes;
+    if (limit !== undefined && bytes.byteLength > limit) {
+      throw new PayloadTooLargeError(id, bytes.byteLength, limit, this.backend.name);
+    }
+  }
+
+  async #write(id: string, bytes: Uint8Array, ttl: Ttl | undefined): Promise<void> {
+    checkTtl(ttl);
+    this.#checkSize(id, bytes);
+    await this.backend.setBytes(id, bytes, ttl);
+  }
+
+  #encode(id: string, main: unknown, subkeys: Subkeys | undefined): Uint8Array {
+    if (typeof main !== "object" || main === null || Array.isArray(main)) {
+      const got = main === null ? "null" : Array.isArray(main) ? "an array" : typeof main;
+      throw new InvalidDataError(
+        `the main value must be a JSON object (Sentry's reader requires it), got ${got}`,
+        id,
+      );
+    }
+    const list =
+      subkeys === undefined ? undefined : Array.isArray(subkeys) ? subkeys : Object.entries(subkeys);
+    try {
+      return encodeNodeData(main, list as Array<[string, unknown]> | undefined);
+    } catch (error) {
+      if (error instanceof InvalidDataError && error.id === undefined) {
+        throw new InvalidDataError(error.message, id);
+      }
+      throw error;
+    }
+  }
+
+  #decode(id: string, bytes: Uint8Array | null, subkey: string | null): unknown {
+    if (bytes === null) return null;
+    if (this.backend.mayHoldLegacyPickle && bytes.byteLength > 0 && bytes[0] !== 0x7b) {
+      if (subkey !== null) return null; // Sentry's Django reader: no subkeys in legacy rows
+      if (this.#legacy === "empty") return {};
+      if (this.#legacy === "throw") throw new LegacyPickleNodeError(id, this.backend.name);
+      return new LegacyPickleNode(id, bytes);
+    }
+    try {
+      return decodeNodeData(bytes, subkey);
+    } catch (error) {
+      if (error instanceof CorruptNodeError) throw error.withContext(id, this.backend.name);
+      throw error;
+    }
+  }
+}
+
+export function createNodeStore(backend: NodeBackend, options?: NodeStoreOptions): NodeStore {
+  return new NodeStore(backend, options);
+}
+
+function checkTtl(ttl: Ttl | undefined): void {
+  if (ttl !== undefined && !(typeof ttl === "number" && Number.isFinite(ttl) && ttl > 0)) {
+    throw new InvalidDataError(`ttl is a positive number of seconds, got ${String(ttl)}`);
+  }
+}
