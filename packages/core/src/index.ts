@@ -24,5 +24,5 @@ export {
   NodeStore,
   type NodeStoreOptions,
   type NodeWrite,
-  type Subkeys,
+  type NodeSubkeys,
 } from "./store.js";

@@ -17,10 +17,10 @@ export type NodeObject = Record<string, unknown>;
 export interface NodeWrite {
   readonly id: string;
   readonly main: NodeObject;
-  readonly subkeys?: Subkeys;
+  readonly subkeys?: NodeSubkeys;
 }
 
-export type Subkeys =
+export type NodeSubkeys =
   | Readonly<Record<string, unknown>>
   | ReadonlyArray<readonly [name: string, value: unknown]>;
 
@@ -83,7 +83,7 @@ export class NodeStore {
     return this.setSubkeys(id, { main: data }, ttl);
   }
 
-  async setSubkeys(id: string, data: { main: NodeObject; subkeys?: Subkeys }, ttl?: Ttl): Promise<void> {
+  async setSubkeys(id: string, data: { main: NodeObject; subkeys?: NodeSubkeys }, ttl?: Ttl): Promise<void> {
     this.#checkId(id);
     await this.#write(id, this.#encode(id, data.main, data.subkeys), ttl);
   }
@@ -192,7 +192,7 @@ export class NodeStore {
     await this.backend.setBytes(id, bytes, ttl);
   }
 
-  #encode(id: string, main: unknown, subkeys: Subkeys | undefined): Uint8Array {
+  #encode(id: string, main: unknown, subkeys: NodeSubkeys | undefined): Uint8Array {
     if (typeof main !== "object" || main === null || Array.isArray(main)) {
       const got = main === null ? "null" : Array.isArray(main) ? "an array" : typeof main;
       throw new InvalidDataError(
