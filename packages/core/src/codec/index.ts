@@ -1,0 +1,20 @@
+/**
+ * The nodestore byte codec: Sentry's `_encode` / `_decode` with its simplejson settings, byte for byte.
+ *
+ * Where Python values have no faithful plain-JS form, the codec uses explicit types rather than guesses:
+ * - integers beyond 2^53 decode to `bigint` (and `bigint` encodes as digits);
+ * - `PyFloat` marks a float with an integral value (`1.0`, `1e+16`, `-0.0`), which a JS number cannot tell
+ *   from an int; plain decoding returns numbers, `parseNodeData(b, { lossless: true })` returns `PyFloat`;
+ * - `RawSubkeyName` carries a subkey name line that only its raw text reproduces (surrounding whitespace,
+ *   non-ASCII); only the lossless parser creates it, so ordinary writes keep the strict name checks.
+ */
+export { formatPythonFloat } from "./float-repr.js";
+export { RawSubkeyName, type SubkeyName } from "./framing.js";
+export {
+  decodeNodeData,
+  encodeNodeData,
+  type ParsedNodeData,
+  parseNodeData,
+  type Subkeys,
+} from "./node-data.js";
+export { PyFloat, pyFloat } from "./pyfloat.js";
