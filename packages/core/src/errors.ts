@@ -72,6 +72,8 @@ export type CorruptLayer = "base64" | "zlib" | "zstd" | "json" | "framing";
 export class CorruptNodeError extends NodestoreError {
   readonly id: string | undefined;
   readonly layer: CorruptLayer;
+  /** What failed, without the node and backend (those are in the message and fields). */
+  readonly detail: string;
   constructor(
     layer: CorruptLayer,
     detail: string,
@@ -82,17 +84,21 @@ export class CorruptNodeError extends NodestoreError {
     super("CORRUPT_NODE", `${where}${on} is corrupt at the ${layer} layer: ${detail}`, options);
     this.id = options?.id;
     this.layer = layer;
+    this.detail = detail;
   }
 
-  /** The same error, now naming the node and backend it was read from. */
-  withContext(id: string, backend?: string): CorruptNodeError {
-    if (this.id !== undefined) return this;
-    const detail = this.message.replace(/^.*? is corrupt at the \w+ layer: /, "");
-    return new CorruptNodeError(this.layer, detail, {
-      id,
-      backend: backend ?? this.backend,
-      cause: this.cause,
-    });
+  /** The same error naming the node and backend it was read from, and optionally where (e.g. an object key). */
+  withContext(id: string, backend?: string, location?: string): CorruptNodeError {
+    if (this.id !== undefined && location === undefined) return this;
+    return new CorruptNodeError(
+      this.layer,
+      location === undefined ? this.detail : `${location}: ${this.detail}`,
+      {
+        id: this.id ?? id,
+        backend: backend ?? this.backend,
+        cause: this.cause,
+      },
+    );
   }
 }
 

@@ -23,6 +23,6 @@ export {
   type NodeObject,
   NodeStore,
   type NodeStoreOptions,
-  type NodeWrite,
   type NodeSubkeys,
+  type NodeWrite,
 } from "./store.js";
