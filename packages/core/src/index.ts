@@ -16,6 +16,7 @@ export {
   versionedSpanNodeId,
 } from "./ids.js";
 export { createMemoryStore, MemoryBackend, type MemoryBackendOptions } from "./memory.js";
+export { isNetworkError } from "./network.js";
 export { PassthroughBackend, type PassthroughOptions, passthrough } from "./passthrough.js";
 export {
   createNodeStore,

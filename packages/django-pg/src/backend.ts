@@ -6,6 +6,7 @@ import {
   CorruptNodeError,
   chunks,
   type IdRules,
+  isNetworkError,
   type NodeBackend,
   zlibBase64,
 } from "@nodestore/core";
@@ -187,19 +188,13 @@ export class DjangoPgBackend implements NodeBackend {
   }
 }
 
-const UNAVAILABLE = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "ETIMEDOUT",
-  "ECONNRESET",
-  "EHOSTUNREACH",
-  "57P03",
-]);
+// 57P03: the server is starting up or shutting down; 53300: too many connections.
+const PG_UNAVAILABLE = new Set(["57P03", "53300"]);
 
 function toTypedError(backend: string, operation: string, error: unknown, id?: string): Error {
   const e = error as { code?: string; message?: string };
-  if (e.code !== undefined && UNAVAILABLE.has(e.code)) {
-    return new BackendUnavailableError(backend, `${e.code}: ${e.message ?? ""}`, error);
+  if (isNetworkError(error) || (e.code !== undefined && PG_UNAVAILABLE.has(e.code))) {
+    return new BackendUnavailableError(backend, `${e.code ?? "network error"}: ${e.message ?? ""}`, error);
   }
   if (e.code === "42P01") {
     return new BackendError(

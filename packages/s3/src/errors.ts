@@ -1,4 +1,10 @@
-import { BackendError, BackendUnavailableError, CorruptNodeError, NodestoreError } from "@nodestore/core";
+import {
+  BackendError,
+  BackendUnavailableError,
+  CorruptNodeError,
+  isNetworkError,
+  NodestoreError,
+} from "@nodestore/core";
 
 /** What an AWS SDK v3 error looks like, as far as we read it. */
 interface SdkError {
@@ -21,21 +27,6 @@ export function errorCode(error: unknown): string | undefined {
   const e = error as SdkError | undefined;
   return e?.Code ?? e?.name;
 }
-
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "UND_ERR_SOCKET",
-  "ERR_STREAM_PREMATURE_CLOSE",
-]);
 
 /** Server-side conditions that go away by themselves (after the SDK's own retries ran out). */
 const TRANSIENT_CODES = new Set([
@@ -113,9 +104,7 @@ export function toTypedError(backend: string, operation: string, error: unknown,
   }
   if (
     status === undefined &&
-    (e.name === "TimeoutError" ||
-      (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
-      /socket hang up/i.test(message))
+    (e.name === "TimeoutError" || isNetworkError(error) || /socket hang up/i.test(message))
   ) {
     const what = e.name === "TimeoutError" ? "timed out" : (e.code ?? "network error");
     return new BackendUnavailableError(backend, `${operation} ${place} ${what}: ${message}${tries}`, error);
