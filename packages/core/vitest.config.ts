@@ -1,4 +1,6 @@
 import { defineConfig } from "vitest/config";
 import { reportersFor } from "../../vitest.shared.js";
 
-export default defineConfig({ test: { include: ["test/**/*.test.ts"], reporters: reportersFor("core"), testTimeout: 60_000 } });
+export default defineConfig({
+  test: { include: ["test/**/*.test.ts"], reporters: reportersFor("core"), testTimeout: 60_000 },
+});

@@ -1,0 +1,3 @@
+from .backend import DjangoNodeStorage
+
+__all__ = ["DjangoNodeStorage"]

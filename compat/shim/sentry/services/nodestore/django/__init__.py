@@ -1,0 +1,3 @@
+"""2025+ path of sentry.nodestore.django."""
+
+from sentry.nodestore.django import DjangoNodeStorage  # noqa: F401

@@ -1,0 +1,1 @@
+from sentry.nodestore.django.backend import DjangoNodeStorage  # noqa: F401

@@ -1,0 +1,103 @@
+/** `${NODESTORE_CACHE_DIR:-$HOME/.cache/nodestore}`, resolved. */
+export function cacheDir(): string;
+export const HOST: "127.0.0.1";
+export const PORTS: Readonly<Record<string, number>>;
+/** Absolute path of compat/ref.py in this checkout. */
+export const REF_CLI: string;
+
+/** Which service each NODESTORE_* variable belongs to (used in skip lines). */
+export const SERVICE_OF_VAR: Readonly<Record<string, string>>;
+/** True when NODESTORE_REQUIRE_SERVICES=1: a missing service is a failure, not a skip. */
+export function servicesRequired(): boolean;
+/**
+ * One variable: its value, or `undefined` after printing one `[skip] <service>: <VAR> not set ...` line.
+ * Throws instead when NODESTORE_REQUIRE_SERVICES=1.
+ */
+export function serviceEnv(name: string): string | undefined;
+/** Several variables of one service, all or nothing (same skip/throw rule). */
+export function serviceEnv<const K extends string>(
+  service: string,
+  names: readonly K[],
+): Record<K, string> | undefined;
+
+export interface S3Settings {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  kind: string;
+}
+/** NODESTORE_S3_* (SeaweedFS by default), with the skip/throw rule. */
+export function s3Env(): S3Settings | undefined;
+/** NODESTORE_S3_EMBEDDED_ENDPOINT (s3rver, credentials S3RVER/S3RVER), with the skip/throw rule. */
+export function s3rverEnv(): S3Settings | undefined;
+
+export type RefBackend = "django" | "s3" | "opensearch" | "tablestore";
+
+export interface RefCallOptions {
+  /** Extra ref.py flags, e.g. ["--no-bucket-path"], ["--sharding"], ["--table", "t1"], ["--os-index", "..."]. */
+  args?: readonly string[];
+}
+
+export class PythonRefError extends Error {
+  args: string[];
+  code: number | null;
+  stderr?: string;
+  stdout?: string;
+}
+
+export interface PythonRef {
+  /** Runs `ref.py ...args` with `input` on stdin; parsed JSON, or the text with `{ raw: true }`. */
+  run(args: readonly string[], options?: { input?: string | Uint8Array; raw?: false }): Promise<unknown>;
+  run(args: readonly string[], options: { input?: string | Uint8Array; raw: true }): Promise<string>;
+  python(): string;
+  cli(): string;
+  available(): boolean;
+  versions(): Promise<Record<string, string | number | null>>;
+  /** Python `set(id, value)`; with `subkeys`, `set_subkeys(id, {None: value, name: subvalue, ...})`. */
+  put(
+    backend: RefBackend,
+    id: string,
+    value: unknown,
+    options?: RefCallOptions & {
+      subkeys?: Record<string, unknown> | ReadonlyArray<readonly [string, unknown]>;
+    },
+  ): Promise<void>;
+  /** Python `set(id, json.loads(text))` (simplejson: NaN, big integers and 1.0 survive). */
+  putJson(backend: RefBackend, id: string, json: string, options?: RefCallOptions): Promise<void>;
+  /** Python `set_bytes(id, bytes)`. */
+  putBytes(backend: RefBackend, id: string, bytes: Uint8Array, options?: RefCallOptions): Promise<void>;
+  /** Python `get(id, subkey)`: the decoded value or null. */
+  get(backend: RefBackend, id: string, options?: RefCallOptions & { subkey?: string }): Promise<unknown>;
+  /** Python `get_bytes(id)`. */
+  getBytes(backend: RefBackend, id: string, options?: RefCallOptions): Promise<Uint8Array | null>;
+  getMulti(
+    backend: RefBackend,
+    ids: readonly string[],
+    options?: RefCallOptions & { subkey?: string },
+  ): Promise<Record<string, unknown>>;
+  /** `delete(id)` for one id, `delete_multi(ids)` for several. */
+  delete(backend: RefBackend, ids: string | readonly string[], options?: RefCallOptions): Promise<void>;
+  /** The stored form: S3 {key, content_encoding, body_b64, ...}; Django {data, timestamp}; OpenSearch hits; Tablestore columns. */
+  inspect(backend: RefBackend, id: string, options?: RefCallOptions): Promise<unknown>;
+  bootstrap(backend: RefBackend, options?: RefCallOptions): Promise<void>;
+  /** Sentry's `_encode({None: main, **subkeys})` and the stored compressed forms. */
+  encode(
+    main: unknown,
+    subkeys?: Record<string, unknown> | ReadonlyArray<readonly [string, unknown]>,
+  ): Promise<{ encoded: Uint8Array; zlib: Uint8Array; zstd: Uint8Array; djangoData: string }>;
+  /** Sentry's `_decode(bytes, subkey)` of encoded bytes, a zlib/zstd frame, or a Django `data` string. */
+  decode(
+    data: Uint8Array | string,
+    options?: { from?: "encoded" | "zlib" | "zstd" | "django"; subkey?: string },
+  ): Promise<unknown>;
+}
+
+export function createPythonRef(options?: {
+  python?: string;
+  cli?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}): PythonRef;
+/** Reads NODESTORE_PYTHON / NODESTORE_REF_CLI at each call. */
+export const pythonRef: PythonRef;

@@ -1,0 +1,4 @@
+// @nodestore/services: test helpers for the services `pnpm services up` runs.
+export { cacheDir, HOST, PORTS, REF_CLI } from "./lib/config.js";
+export { createPythonRef, PythonRefError, pythonRef } from "./python-ref.js";
+export { SERVICE_OF_VAR, s3Env, s3rverEnv, serviceEnv, servicesRequired } from "./service-env.js";

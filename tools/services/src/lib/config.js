@@ -1,0 +1,64 @@
+// Versions, ports and credentials of the local test services. One place to change them; docs/services.md and
+// docker-compose.yml repeat these values.
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+export const SERVICES_SRC = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const COMPAT_DIR = join(REPO_ROOT, "compat");
+export const REF_CLI = join(COMPAT_DIR, "ref.py");
+
+/** `${NODESTORE_CACHE_DIR:-$HOME/.cache/nodestore}`: outside the repo, so fresh clones reuse builds. */
+export function cacheDir() {
+  return resolve(process.env.NODESTORE_CACHE_DIR || join(homedir(), ".cache", "nodestore"));
+}
+
+export const HOST = "127.0.0.1";
+
+export const PORTS = {
+  pg15: 54315,
+  pgEmbedded: 54318,
+  s3: 8333,
+  weedMaster: 19333,
+  weedMasterGrpc: 19433,
+  weedVolume: 19080,
+  weedVolumeGrpc: 19180,
+  weedFiler: 19888,
+  weedFilerGrpc: 19988,
+  weedS3Grpc: 19533,
+  opensearchHttp: 19200,
+  opensearchTransport: 19300,
+  s3rver: 14569,
+};
+
+export const PG = { user: "postgres", password: "postgres", database: "nodestore" };
+
+/**
+ * SeaweedFS from its Go module. The Go module proxy serves only exact versions of this module (its version list
+ * and newer pseudo-versions answer 403 here); this pseudo-version is SeaweedFS 3.39 (weed/util/constants.go).
+ */
+export const SEAWEEDFS = {
+  module: "github.com/seaweedfs/seaweedfs",
+  version: "v0.0.0-20230109022022-51d4a4b28d0e",
+  release: "3.39",
+  accessKey: "sentry",
+  secretKey: "sentry",
+  region: "us-east-1",
+  bucket: "nodestore",
+};
+
+export const OPENSEARCH = {
+  version: "2.19.6",
+  artifact: "org.opensearch.distribution.integ-test-zip:opensearch:2.19.6:zip",
+  // The integ-test zip ships only transport-netty4. The reindex module (delete_by_query, which
+  // sentry-opensearch-nodestore uses for deletes) is assembled from its Maven Central jars.
+  reindexClient: "org.opensearch.plugin:reindex-client:2.19.6",
+  dependencyPlugin: "org.apache.maven.plugins:maven-dependency-plugin:3.8.1",
+  heap: "512m",
+};
+
+export const S3RVER = { accessKey: "S3RVER", secretKey: "S3RVER", region: "us-east-1", bucket: "nodestore" };
+
+/** The Python side needs 3.10+ (sentry-opensearch-nodestore uses `str | None` annotations). */
+export const PYTHON_MIN = [3, 10];

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The detached s3rver process started by `pnpm services up` (credentials S3RVER/S3RVER, bucket "nodestore").
+// Usage: node s3rver-server.mjs --port 14569 --address 127.0.0.1 --directory DIR
+import { parseArgs } from "node:util";
+import S3rver from "s3rver";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "14569" },
+    address: { type: "string", default: "127.0.0.1" },
+    directory: { type: "string" },
+  },
+});
+if (!values.directory) {
+  console.error("s3rver-server: --directory is required");
+  process.exit(2);
+}
+
+const server = new S3rver({
+  port: Number(values.port),
+  address: values.address,
+  directory: values.directory,
+  silent: true,
+  resetOnClose: false,
+  configureBuckets: [{ name: "nodestore" }],
+});
+const { address, port } = await server.run();
+console.log(`s3rver listening on ${address}:${port}, data in ${values.directory}`);
+
+let closing = false;
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, async () => {
+    if (closing) return;
+    closing = true;
+    await server.close();
+    process.exit(0);
+  });
+}
