@@ -14,6 +14,7 @@ if (!root) {
 const expectedPackages = ["packages", "tools"]
   .filter((dir) => existsSync(dir))
   .flatMap((dir) => readdirSync(dir).map((name) => join(dir, name)))
+  .concat(["bench"])
   .filter((dir) => existsSync(join(dir, "package.json")))
   .filter((dir) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts?.test)
   .map((dir) => dir.split("/").pop());
