@@ -17,7 +17,7 @@ Storage OPs (every backend but codec):
                     encoded bytes (FMT: b64, hex or raw) and goes through set_bytes.
     get ID          stdout: the decoded value as JSON (null when missing). --subkey NAME reads a subkey.
                     With --bytes FMT: {"b64": ...} or {"hex": ...} of get_bytes(), or null.
-    get-multi ID... stdout: {"id": value-or-null, ...} (get_multi; --subkey NAME works too)
+    get-multi ID... stdout: get_multi's dict as the plugin returns it (Django omits missing ids; --subkey NAME works)
     delete ID...    delete (one id) or delete_multi (several)
     inspect ID      stdout: how the node is stored (S3 key, ContentEncoding and body; the Django row; the
                     OpenSearch index and fields; the Tablestore columns), bytes in base64
@@ -323,8 +323,8 @@ def run_storage(args):
         if not ids:
             raise UsageError("get-multi takes one or more ids")
         _before_read(args, store)
-        result = store.get_multi(ids, subkey=args.subkey)
-        return {id: result.get(id) for id in dict.fromkeys(ids)}
+        # Exactly what the plugin returns: Django's backend omits missing ids, the S3 plugin maps them to None.
+        return store.get_multi(ids, subkey=args.subkey)
     if op == "delete":
         if not ids:
             raise UsageError("delete takes one or more ids")

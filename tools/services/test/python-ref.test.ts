@@ -111,7 +111,8 @@ describe.skipIf(!py || !serviceEnv("NODESTORE_PG_URL"))("Python reference: djang
     expect(await pythonRef.get("django", id, { ...opts, subkey: "unprocessed" })).toEqual({ x: true });
     expect(text((await pythonRef.getBytes("django", id, opts))!)).toBe(ENCODED);
     await pythonRef.delete("django", [ID, id], opts);
-    expect(await pythonRef.getMulti("django", [ID, id], opts)).toEqual({ [ID]: null, [id]: null });
+    // Django's get_multi omits missing ids.
+    expect(await pythonRef.getMulti("django", [ID, id], opts)).toEqual({});
   });
 });
 
