@@ -44,7 +44,18 @@ export const s3rver = {
     mkdirSync(dir, { recursive: true });
     const pid = await startDetached({
       cmd: process.execPath,
-      args: [script, "--port", String(PORTS.s3rver), "--address", HOST, "--directory", dir],
+      // s3rver signs list continuation tokens with DES, which OpenSSL 3 only offers through its legacy provider:
+      // without it every truncated ListObjects page is a 500.
+      args: [
+        "--openssl-legacy-provider",
+        script,
+        "--port",
+        String(PORTS.s3rver),
+        "--address",
+        HOST,
+        "--directory",
+        dir,
+      ],
       logFile: ctx.logFile(id),
       pidFile: ctx.pidFile(id),
     });
