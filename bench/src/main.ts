@@ -1,12 +1,16 @@
 /**
  * Benchmark entry point: `pnpm bench [-- --quick] [--only codec] [--corpus PATH]`.
- * Each benchmark lives in its own folder (src/codec, later src/providers) and registers here.
+ * Each benchmark lives in its own folder (src/codec, src/providers) and registers here.
  */
 import { writeFile } from "node:fs/promises";
 import { type Args, parseArgs, USAGE } from "./args.js";
 import { runCodecBench } from "./codec/index.js";
+import { extractProvidersFlags, PROVIDERS_USAGE, runProvidersBench } from "./providers/index.js";
 
 type Benchmark = { name: string; description: string; run(args: Args): Promise<unknown> };
+
+// The providers flags are taken out first; the rest goes to the shared parser.
+const { options: providerFlags, rest } = extractProvidersFlags(process.argv.slice(2));
 
 const BENCHMARKS: Benchmark[] = [
   {
@@ -14,12 +18,26 @@ const BENCHMARKS: Benchmark[] = [
     description: "encode/decode and compression layers vs JSON.* and Sentry's Python code",
     run: runCodecBench,
   },
+  {
+    name: "providers",
+    description:
+      "throughput, latency, requests/call and bytes stored per backend (memory, django-pg, s3), embedded or your servers",
+    run: (args) =>
+      runProvidersBench({
+        ...providerFlags,
+        quick: args.quick,
+        corpus: args.corpus,
+        count: args.count,
+        seed: args.seed,
+      }),
+  },
 ];
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(rest);
   if (args.help) {
     console.log(USAGE);
+    console.log(PROVIDERS_USAGE);
     console.log(
       `\nBenchmarks:\n${BENCHMARKS.map((b) => `  ${b.name.padEnd(10)} ${b.description}`).join("\n")}`,
     );

