@@ -16,7 +16,6 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const HOST = "127.0.0.1";
@@ -266,7 +265,7 @@ export async function startEmbeddedPostgres(options: { timeoutMs?: number } = {}
 }
 
 // The same s3rver launcher `pnpm services up` uses.
-const S3RVER_SERVER = fileURLToPath(import.meta.resolve("@nodestore/services/s3rver-server"));
+const S3RVER_SERVER = require.resolve("@nodestore/services/s3rver-server");
 
 /** s3rver (credentials S3RVER/S3RVER) in a child Node process, so it does not share the bench's event loop. */
 export async function startEmbeddedS3(options: { timeoutMs?: number } = {}): Promise<EmbeddedS3> {
