@@ -1,3 +1,5 @@
+import type { StorageResult } from "../report/schema.js";
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
@@ -6,4 +8,24 @@ export function errorMessage(error: unknown): string {
       : error.message;
   }
   return String(error);
+}
+
+/** A `measureStorage` result from what the store reported holding for `nodes` nodes. */
+export function storageResult(
+  nodes: number,
+  logicalBytes: number,
+  storedBytes: number,
+  method: string,
+  details: StorageResult["details"],
+): StorageResult {
+  return {
+    nodes,
+    logicalBytes,
+    storedBytes,
+    storedBytesPerNode: storedBytes / nodes,
+    logicalBytesPerNode: logicalBytes / nodes,
+    ratio: storedBytes > 0 ? logicalBytes / storedBytes : 0,
+    method,
+    details,
+  };
 }

@@ -1,7 +1,7 @@
 import { NodeStore, zlibBase64 } from "@nodestore/core";
 import { redactUrl } from "../options.js";
 import type { ProviderFactory, ProviderInstance } from "../types.js";
-import { errorMessage } from "../util.js";
+import { errorMessage, storageResult } from "../util.js";
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
@@ -112,16 +112,12 @@ export const djangoPgProvider: ProviderFactory = {
           );
           const row = cols.rows[0]!;
           const stored = after.total - empty.total;
-          return {
-            nodes: ids.length,
+          return storageResult(
+            ids.length,
             logicalBytes,
-            storedBytes: stored,
-            storedBytesPerNode: stored / ids.length,
-            logicalBytesPerNode: logicalBytes / ids.length,
-            ratio: stored > 0 ? logicalBytes / stored : 0,
-            method:
-              "pg_total_relation_size delta of nodestore_node (heap + TOAST + indexes, whole 8 kB pages; base64 and row overhead included)",
-            details: {
+            stored,
+            "pg_total_relation_size delta of nodestore_node (heap + TOAST + indexes, whole 8 kB pages; base64 and row overhead included)",
+            {
               rows: Number(row.n),
               heapBytes: after.heap - empty.heap,
               toastBytes: after.toast - empty.toast,
@@ -130,7 +126,7 @@ export const djangoPgProvider: ProviderFactory = {
               sumOctetLengthData: Number(row.len),
               sumPgColumnSizeId: Number(row.idcol),
             },
-          };
+          );
         },
         baselines: {
           set: {

@@ -1,5 +1,6 @@
 import { MemoryBackend, NodeStore, type Ttl } from "@nodestore/core";
 import type { ProviderFactory } from "../types.js";
+import { storageResult } from "../util.js";
 
 /** MemoryBackend keeping a ledger of the byte length it holds per id, so storage is read from the store. */
 class MeasuredMemoryBackend extends MemoryBackend {
@@ -35,17 +36,13 @@ export const memoryProvider: ProviderFactory = {
       async measureStorage(ids, logicalBytes) {
         let stored = 0;
         for (const id of ids) stored += backend.held.get(id) ?? 0;
-        return {
-          nodes: ids.length,
+        return storageResult(
+          ids.length,
           logicalBytes,
-          storedBytes: stored,
-          storedBytesPerNode: stored / ids.length,
-          logicalBytesPerNode: logicalBytes / ids.length,
-          ratio: stored > 0 ? logicalBytes / stored : 0,
-          method:
-            "byte length of the Uint8Array copies the Map holds (encoded bytes, uncompressed; JS object and Map overhead not counted)",
-          details: { entries: backend.size },
-        };
+          stored,
+          "byte length of the Uint8Array copies the Map holds (encoded bytes, uncompressed; JS object and Map overhead not counted)",
+          { entries: backend.size },
+        );
       },
       async dispose() {
         await store.close();

@@ -1,6 +1,6 @@
 import { decodeNodeData, NodeStore } from "@nodestore/core";
 import type { ProviderFactory, ProviderInstance } from "../types.js";
-import { errorMessage } from "../util.js";
+import { errorMessage, storageResult } from "../util.js";
 
 interface Target {
   endpoint: string | undefined;
@@ -207,17 +207,13 @@ export const s3Provider: ProviderFactory = {
       async measureStorage(ids, logicalBytes) {
         const objects = await listed(prefix);
         const stored = objects.reduce((a, o) => a + o.size, 0);
-        return {
-          nodes: ids.length,
+        return storageResult(
+          ids.length,
           logicalBytes,
-          storedBytes: stored,
-          storedBytesPerNode: stored / ids.length,
-          logicalBytesPerNode: logicalBytes / ids.length,
-          ratio: stored > 0 ? logicalBytes / stored : 0,
-          method:
-            "sum of ListObjectsV2 Size under the prefix (object bodies; keys, headers and object metadata not counted)",
-          details: { objects: objects.length },
-        };
+          stored,
+          "sum of ListObjectsV2 Size under the prefix (object bodies; keys, headers and object metadata not counted)",
+          { objects: objects.length },
+        );
       },
       baselines: {
         set: {
