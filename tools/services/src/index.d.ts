@@ -163,3 +163,30 @@ export interface EmbeddedS3 extends EmbeddedServer {
  * also exits when this process dies.
  */
 export function startEmbeddedS3(options?: EmbeddedServerOptions): Promise<EmbeddedS3>;
+
+export interface LatencyProxy {
+  readonly name: string;
+  /** "127.0.0.1:port" the proxy listens on. */
+  readonly listen: string;
+  readonly upstream: string;
+  /** The round trip added (rttMs rounded to an even number of ms: half each way). */
+  readonly rttMs: number;
+  /** The proxy's toxics as Toxiproxy reports them. */
+  toxics(): Promise<
+    Array<{ name: string; type: string; stream: string; attributes: Record<string, number> }>
+  >;
+  /** Deletes the proxy (its connections are closed). Idempotent. */
+  remove(): Promise<void>;
+}
+
+/**
+ * A Toxiproxy proxy on a free loopback port in front of `upstream` ("host:port"), adding `rttMs` to every round
+ * trip (a "latency" toxic of rttMs/2 each way). `api`: the Toxiproxy API, e.g. NODESTORE_TOXIPROXY_URL.
+ */
+export function createLatencyProxy(options: {
+  api: string;
+  upstream: string;
+  rttMs: number;
+  jitterMs?: number;
+  name?: string;
+}): Promise<LatencyProxy>;

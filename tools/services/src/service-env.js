@@ -13,6 +13,7 @@ export const SERVICE_OF_VAR = {
   NODESTORE_S3_KIND: "S3 (SeaweedFS)",
   NODESTORE_S3_EMBEDDED_ENDPOINT: "S3 (s3rver)",
   NODESTORE_OPENSEARCH_URL: "OpenSearch",
+  NODESTORE_TOXIPROXY_URL: "Toxiproxy",
   NODESTORE_PYTHON: "the Python reference venv",
   NODESTORE_REF_CLI: "the Python reference CLI (compat/ref.py)",
 };

@@ -30,6 +30,7 @@ export const PORTS = {
   opensearchHttp: 19200,
   opensearchTransport: 19300,
   s3rver: 14569,
+  toxiproxy: 18474,
 };
 
 export const PG = { user: "postgres", password: "postgres", database: "nodestore" };
@@ -62,3 +63,12 @@ export const S3RVER = { accessKey: "S3RVER", secretKey: "S3RVER", region: "us-ea
 
 /** The Python side needs 3.10+ (sentry-opensearch-nodestore uses `str | None` annotations). */
 export const PYTHON_MIN = [3, 10];
+
+/**
+ * Toxiproxy (Shopify) from its Go module: a TCP proxy whose "latency" toxic delays every chunk, to run the S3
+ * bench as if the server were a network away. v2.5.0 is the newest version the Go module proxy lists.
+ */
+export const TOXIPROXY = {
+  module: "github.com/Shopify/toxiproxy/v2/cmd/server",
+  version: "v2.5.0",
+};

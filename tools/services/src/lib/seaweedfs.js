@@ -22,7 +22,7 @@ function binPath(ctx) {
   return join(ctx.cache, "seaweedfs", `weed-${SEAWEEDFS.release}-${SEAWEEDFS.version.split("-").pop()}`);
 }
 
-function goEnv(ctx) {
+export function goEnv(ctx) {
   return {
     ...process.env,
     GOMODCACHE: join(ctx.cache, "go", "mod"),
@@ -32,6 +32,13 @@ function goEnv(ctx) {
     GOTOOLCHAIN: "local",
     CGO_ENABLED: "0",
   };
+}
+
+/** The machine's `go`, or a clear error. */
+export function goTool() {
+  const go = which("go") ?? (existsSync("/usr/local/go/bin/go") ? "/usr/local/go/bin/go" : undefined);
+  if (!go) throw new Error("the Go toolchain (`go`) is needed to build SeaweedFS and Toxiproxy");
+  return go;
 }
 
 export function s3Client(endpoint, accessKeyId, secretAccessKey, region) {
@@ -95,8 +102,7 @@ export const seaweedfs = {
   async install(ctx) {
     const bin = binPath(ctx);
     if (existsSync(bin)) return { cached: true };
-    const go = which("go") ?? (existsSync("/usr/local/go/bin/go") ? "/usr/local/go/bin/go" : undefined);
-    if (!go) throw new Error("the Go toolchain (`go`) is needed to build SeaweedFS");
+    const go = goTool();
     const env = goEnv(ctx);
     const logFile = ctx.logFile(`${id}-build`);
     ctx.say(`    go mod download ${SEAWEEDFS.module}@${SEAWEEDFS.version}`);
