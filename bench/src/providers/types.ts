@@ -31,6 +31,8 @@ export interface ProviderInstance {
   readonly keepWrites?: boolean;
   /** Why `cleanup` is not measured (e.g. not supported by this backend). */
   readonly cleanupUnsupported?: string;
+  /** What to know when reading this provider's figures (e.g. a baseline that could not run, and why). */
+  readonly notes?: readonly string[];
   /** Said next to the cleanup figures, e.g. "listingCleanup: true (opt-in)". */
   readonly cleanupNote?: string;
   /** Extra comparisons that need no baseline run (e.g. issue #5's request count of deleteMulti(1000)). */
@@ -40,25 +42,34 @@ export interface ProviderInstance {
 }
 
 export interface Baselines {
-  /** Issue asking for the write comparison, its target and what the baseline is. */
-  readonly set?: {
-    readonly issue: number;
-    readonly id: string;
-    readonly description: string;
-    readonly target: ComparisonTarget | null;
-    readonly note?: string;
-    /** Writes event `index`'s pre-encoded bytes as node `id`, with no nodestore layer. */
-    write(id: string, index: number): Promise<void>;
-  };
-  readonly getMulti?: {
-    readonly issue: number;
-    readonly id: string;
-    readonly description: string;
-    readonly target: ComparisonTarget | null;
-    readonly note?: string;
-    /** Reads these nodes the baseline way; returns how many were found. */
-    read(ids: readonly string[]): Promise<number>;
-  };
+  /** Write baselines, each paired with setSubkeys at every ingest concurrency and compared with it. */
+  readonly set?: readonly WriteBaseline[];
+  /** Read baselines, each paired with getMulti(100) and compared with it. */
+  readonly getMulti?: readonly ReadBaseline[];
+}
+
+/** What every baseline says about itself. */
+export interface BaselineInfo {
+  readonly issue: number;
+  /** Scenario id (write baselines: its prefix, "bare-s3-put" -> "bare-s3-put-c8", …). */
+  readonly id: string;
+  /** Comparison id (write baselines: its prefix, "issue-5-set" -> "issue-5-set-c8", …). */
+  readonly comparisonId: string;
+  /** Short name in titles, e.g. "bare PutObject loop", "the Python plugin's get_multi". */
+  readonly label: string;
+  readonly description: string;
+  readonly target: ComparisonTarget | null;
+  readonly note?: string;
+}
+
+export interface WriteBaseline extends BaselineInfo {
+  /** Writes event `index` as node `id` the baseline way. */
+  write(id: string, index: number): Promise<void>;
+}
+
+export interface ReadBaseline extends BaselineInfo {
+  /** Reads these nodes the baseline way; returns how many were found. */
+  read(ids: readonly string[]): Promise<number>;
 }
 
 export interface CheckSpec {

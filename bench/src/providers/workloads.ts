@@ -132,8 +132,8 @@ export interface ProviderRunOutput {
 export function stepsFor(instance: ProviderInstance, options: ResolvedOptions): number {
   const s = options.settings;
   const perScenario = s.warmupRuns + s.runs;
-  const setPairs = instance.baselines?.set ? 2 : 1;
-  const readPairs = instance.baselines?.getMulti ? 2 : 1;
+  const setPairs = 1 + (instance.baselines?.set?.length ?? 0);
+  const readPairs = 1 + (instance.baselines?.getMulti?.length ?? 0);
   return 1 + perScenario * (s.ingestConcurrency.length * setPairs + readPairs + 1 + 1 + 1);
 }
 
@@ -229,8 +229,7 @@ export async function runProvider(
         plan: ({ warmup }) => writeRun(c, warmup, nodestoreWrite),
       },
     ];
-    const bare = instance.baselines?.set;
-    if (bare) {
+    for (const bare of instance.baselines?.set ?? []) {
       group.push({
         meta: meta(
           `${bare.id}-c${c}`,
@@ -275,8 +274,8 @@ export async function runProvider(
       }),
     },
   ];
-  const bareRead = instance.baselines?.getMulti;
-  if (bareRead) {
+  const readBaselines = instance.baselines?.getMulti ?? [];
+  for (const bareRead of readBaselines) {
     readGroup.push({
       meta: meta(
         bareRead.id,
@@ -516,13 +515,12 @@ export async function runProvider(
       note: note ?? null,
     });
   };
-  const bareSet = instance.baselines?.set;
-  if (bareSet) {
+  for (const bareSet of instance.baselines?.set ?? []) {
     for (const c of s.ingestConcurrency) {
       pair(
         bareSet.issue,
-        `issue-${bareSet.issue}-set-c${c}`,
-        `${name} write-heavy set (setSubkeys) vs ${shortName(bareSet.id)}, ${c} in flight`,
+        `${bareSet.comparisonId}-c${c}`,
+        `${name} write-heavy set (setSubkeys) vs ${bareSet.label}, ${c} in flight`,
         `ingest-c${c}`,
         `${bareSet.id}-c${c}`,
         bareSet.description,
@@ -531,11 +529,11 @@ export async function runProvider(
       );
     }
   }
-  if (bareRead) {
+  for (const bareRead of readBaselines) {
     pair(
       bareRead.issue,
-      `issue-${bareRead.issue}-getMulti${s.readBatch}`,
-      `${name} getMulti(${s.readBatch}) vs ${shortName(bareRead.id)}`,
+      bareRead.comparisonId,
+      `${name} getMulti(${s.readBatch}) vs ${bareRead.label}`,
       `read-getMulti${s.readBatch}`,
       bareRead.id,
       bareRead.description,
@@ -561,7 +559,7 @@ export async function runProvider(
       note: check.note ?? null,
     });
   }
-  const notes: string[] = [];
+  const notes: string[] = [...(instance.notes ?? [])];
   if (instance.cleanupNote && cleanupSupported) notes.push(`cleanup: ${instance.cleanupNote}`);
   for (const sc of scenarios) if (sc.status === "skipped") notes.push(`${sc.id} skipped: ${sc.reason}`);
   return { notes, storage, scenarios, comparisons, errors };
@@ -581,14 +579,6 @@ function meta(
 
 export function meets(value: number, target: ComparisonTarget): boolean {
   return target.op === ">=" ? value >= target.value : value <= target.value;
-}
-
-function shortName(baselineId: string): string {
-  return baselineId
-    .replace(/^bare-pg-set$/, "bare pg upsert loop")
-    .replace(/^bare-pg-getMulti\d+$/, "bare pg SELECT = ANY")
-    .replace(/^bare-s3-put$/, "bare PutObject loop")
-    .replace(/^python-loop-getMulti\d+$/, "the Python plugin's sequential GetObject loop");
 }
 
 async function inParallel(

@@ -123,7 +123,9 @@ function shortBaseline(id: string): string {
   if (id.startsWith("bare-pg-set")) return "bare pg upsert";
   if (id.startsWith("bare-pg-getMulti")) return "bare pg SELECT";
   if (id.startsWith("bare-s3-put")) return "bare PutObject";
-  if (id.startsWith("python-loop")) return "Python's sequential GETs";
+  if (id.startsWith("inline-codec-s3-put")) return "PutObject, encoding inline";
+  if (id.startsWith("python-plugin")) return "the Python plugin (boto3)";
+  if (id.startsWith("sdk-loop")) return "sequential GETs, our SDK";
   return id;
 }
 

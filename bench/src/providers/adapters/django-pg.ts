@@ -129,27 +129,36 @@ export const djangoPgProvider: ProviderFactory = {
           );
         },
         baselines: {
-          set: {
-            issue: 4,
-            id: "bare-pg-set",
-            description: "bare pg: pool.query(upsert) of pre-encoded rows (base64(zlib) computed beforehand)",
-            target: null,
-            note: "same upsert SQL as DjangoPgBackend.setBytes; the bare side skips encoding and compression",
-            async write(id, index) {
-              await pool.query(upsert, [id, djangoData[index], new Date()]);
+          set: [
+            {
+              issue: 4,
+              id: "bare-pg-set",
+              comparisonId: "issue-4-set",
+              label: "bare pg upsert loop",
+              description:
+                "bare pg: pool.query(upsert) of pre-encoded rows (base64(zlib) computed beforehand)",
+              target: null,
+              note: "same upsert SQL as DjangoPgBackend.setBytes; the bare side skips encoding and compression",
+              async write(id, index) {
+                await pool.query(upsert, [id, djangoData[index], new Date()]);
+              },
             },
-          },
-          getMulti: {
-            issue: 4,
-            id: "bare-pg-getMulti100",
-            description: "bare pg: pool.query(SELECT id, data … = ANY($1)) of 100 ids, rows not decoded",
-            target: null,
-            note: "same SELECT as DjangoPgBackend.getBytesMulti; the bare side skips base64, inflate and JSON decode",
-            async read(ids) {
-              const { rows } = await pool.query(getMany, [ids]);
-              return rows.length;
+          ],
+          getMulti: [
+            {
+              issue: 4,
+              id: "bare-pg-getMulti100",
+              comparisonId: "issue-4-getMulti100",
+              label: "bare pg SELECT = ANY",
+              description: "bare pg: pool.query(SELECT id, data … = ANY($1)) of 100 ids, rows not decoded",
+              target: null,
+              note: "same SELECT as DjangoPgBackend.getBytesMulti; the bare side skips base64, inflate and JSON decode",
+              async read(ids) {
+                const { rows } = await pool.query(getMany, [ids]);
+                return rows.length;
+              },
             },
-          },
+          ],
         },
         async dispose() {
           try {
