@@ -12,8 +12,10 @@ import { serviceEnv } from "@nodestore/conformance";
 import { S3Backend, type S3BackendOptions, type S3ClientOptions } from "../src/index.js";
 
 export interface S3Target {
-  /** "SeaweedFS" or "s3rver". */
+  /** "SeaweedFS", "s3rver", "MinIO", … */
   readonly label: string;
+  /** The server is known to implement bucket lifecycle rules: the lifecycle test must not take the NotImplemented path. */
+  readonly lifecycle?: boolean;
   readonly endpoint: string;
   readonly region: string;
   readonly accessKeyId: string;
@@ -21,8 +23,9 @@ export interface S3Target {
 }
 
 /**
- * The S3 servers the integration tests run on: the main one (`pnpm services env`: SeaweedFS) and s3rver
- * (NODESTORE_S3_EMBEDDED_ENDPOINT, credentials S3RVER/S3RVER), whichever are configured.
+ * The S3 servers the integration tests run on: the main one (`pnpm services env`: SeaweedFS), s3rver
+ * (NODESTORE_S3_EMBEDDED_ENDPOINT, credentials S3RVER/S3RVER) and MinIO (NODESTORE_S3_MINIO_*), whichever are
+ * configured (all three under NODESTORE_REQUIRE_SERVICES=1).
  */
 export function s3Targets(): S3Target[] {
   const targets: S3Target[] = [];
@@ -55,6 +58,21 @@ export function s3Targets(): S3Target[] {
     throw new Error("NODESTORE_REQUIRE_SERVICES=1 but NODESTORE_S3_EMBEDDED_ENDPOINT is not set");
   } else if (!embedded) {
     console.warn("[skip] s3rver: NODESTORE_S3_EMBEDDED_ENDPOINT not set");
+  }
+  const minio = serviceEnv("S3 (MinIO)", [
+    "NODESTORE_S3_MINIO_ENDPOINT",
+    "NODESTORE_S3_MINIO_ACCESS_KEY",
+    "NODESTORE_S3_MINIO_SECRET_KEY",
+  ]);
+  if (minio) {
+    targets.push({
+      label: "MinIO",
+      endpoint: minio.NODESTORE_S3_MINIO_ENDPOINT,
+      region: "us-east-1",
+      accessKeyId: minio.NODESTORE_S3_MINIO_ACCESS_KEY,
+      secretAccessKey: minio.NODESTORE_S3_MINIO_SECRET_KEY,
+      lifecycle: true,
+    });
   }
   // Optional, never required: any other S3-compatible server (MinIO, moto, R2, a newer SeaweedFS), e.g. to
   // exercise lifecycle rules, which neither s3rver nor SeaweedFS 3.39 implement.

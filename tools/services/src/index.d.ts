@@ -31,6 +31,8 @@ export interface S3Settings {
 export function s3Env(): S3Settings | undefined;
 /** NODESTORE_S3_EMBEDDED_ENDPOINT (s3rver, credentials S3RVER/S3RVER), with the skip/throw rule. */
 export function s3rverEnv(): S3Settings | undefined;
+/** NODESTORE_S3_MINIO_* (MinIO from `pnpm services up`, region us-east-1), with the skip/throw rule. */
+export function minioEnv(): S3Settings | undefined;
 
 export type RefBackend = "django" | "s3" | "opensearch" | "tablestore";
 

@@ -4,4 +4,4 @@ export { startEmbeddedPostgres, startEmbeddedS3 } from "./embedded.js";
 export { createLatencyProxy } from "./latency-proxy.js";
 export { cacheDir, HOST, PORTS, REF_CLI } from "./lib/config.js";
 export { createPythonRef, PythonRefError, pythonRef } from "./python-ref.js";
-export { SERVICE_OF_VAR, s3Env, s3rverEnv, serviceEnv, servicesRequired } from "./service-env.js";
+export { minioEnv, SERVICE_OF_VAR, s3Env, s3rverEnv, serviceEnv, servicesRequired } from "./service-env.js";

@@ -14,6 +14,9 @@ export const SERVICE_OF_VAR = {
   NODESTORE_S3_EMBEDDED_ENDPOINT: "S3 (s3rver)",
   NODESTORE_OPENSEARCH_URL: "OpenSearch",
   NODESTORE_TOXIPROXY_URL: "Toxiproxy",
+  NODESTORE_S3_MINIO_ENDPOINT: "S3 (MinIO)",
+  NODESTORE_S3_MINIO_ACCESS_KEY: "S3 (MinIO)",
+  NODESTORE_S3_MINIO_SECRET_KEY: "S3 (MinIO)",
   NODESTORE_PYTHON: "the Python reference venv",
   NODESTORE_REF_CLI: "the Python reference CLI (compat/ref.py)",
 };
@@ -43,19 +46,10 @@ export function serviceEnv(nameOrService, names) {
 
 /** The S3 settings of the SeaweedFS service (or any S3 the user points NODESTORE_S3_* at). */
 export function s3Env() {
-  const env = serviceEnv("S3 (SeaweedFS)", [
-    "NODESTORE_S3_ENDPOINT",
-    "NODESTORE_S3_ACCESS_KEY",
-    "NODESTORE_S3_SECRET_KEY",
-  ]);
-  if (!env) return undefined;
-  return {
-    endpoint: env.NODESTORE_S3_ENDPOINT,
-    accessKeyId: env.NODESTORE_S3_ACCESS_KEY,
-    secretAccessKey: env.NODESTORE_S3_SECRET_KEY,
+  return s3Settings("S3 (SeaweedFS)", "NODESTORE_S3", {
     region: process.env.NODESTORE_S3_REGION || "us-east-1",
     kind: process.env.NODESTORE_S3_KIND || "seaweedfs",
-  };
+  });
 }
 
 /** The s3rver settings (fixed credentials S3RVER/S3RVER). */
@@ -63,4 +57,23 @@ export function s3rverEnv() {
   const endpoint = serviceEnv("NODESTORE_S3_EMBEDDED_ENDPOINT");
   if (!endpoint) return undefined;
   return { endpoint, accessKeyId: "S3RVER", secretAccessKey: "S3RVER", region: "us-east-1", kind: "s3rver" };
+}
+
+/** NODESTORE_S3_MINIO_* (MinIO from `pnpm services up`), with the skip/throw rule. */
+export function minioEnv() {
+  return s3Settings("S3 (MinIO)", "NODESTORE_S3_MINIO", { region: "us-east-1", kind: "minio" });
+}
+
+/** `${prefix}_ENDPOINT`, `_ACCESS_KEY` and `_SECRET_KEY`, all or nothing (skip/throw rule). */
+function s3Settings(service, prefix, { region, kind }) {
+  const names = [`${prefix}_ENDPOINT`, `${prefix}_ACCESS_KEY`, `${prefix}_SECRET_KEY`];
+  const env = serviceEnv(service, names);
+  if (!env) return undefined;
+  return {
+    endpoint: env[names[0]],
+    accessKeyId: env[names[1]],
+    secretAccessKey: env[names[2]],
+    region,
+    kind,
+  };
 }

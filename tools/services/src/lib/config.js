@@ -31,6 +31,8 @@ export const PORTS = {
   opensearchTransport: 19300,
   s3rver: 14569,
   toxiproxy: 18474,
+  minio: 19000,
+  minioConsole: 19001,
 };
 
 export const PG = { user: "postgres", password: "postgres", database: "nodestore" };
@@ -71,4 +73,18 @@ export const PYTHON_MIN = [3, 10];
 export const TOXIPROXY = {
   module: "github.com/Shopify/toxiproxy/v2/cmd/server",
   version: "v2.5.0",
+};
+
+/**
+ * MinIO server from its Go module (no replace directives: `go install` works). The Go module proxy lists one
+ * pseudo-version of github.com/minio/minio: its source of 2026-02-12. Here for what SeaweedFS 3.39 and s3rver
+ * lack: a real bucket lifecycle API.
+ */
+export const MINIO = {
+  module: "github.com/minio/minio",
+  version: "v0.0.0-20260212201848-7aac2a2c5b7c",
+  accessKey: "nodestore",
+  secretKey: "nodestore-secret",
+  region: "us-east-1",
+  bucket: "nodestore",
 };

@@ -4,17 +4,8 @@
 import { chmodSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HOST, PORTS, SEAWEEDFS } from "./config.js";
-import {
-  isOurs,
-  portFree,
-  readPid,
-  removeFile,
-  run,
-  startDetached,
-  stopPid,
-  waitFor,
-  which,
-} from "./proc.js";
+import { pidService } from "./pid-service.js";
+import { isOurs, run, startDetached, waitFor, which } from "./proc.js";
 
 const id = "seaweedfs";
 
@@ -31,6 +22,26 @@ export function goEnv(ctx) {
     GOFLAGS: "-modcacherw -buildvcs=false",
     GOTOOLCHAIN: "local",
     CGO_ENABLED: "0",
+  };
+}
+
+/**
+ * A service's `install`: `go install module@version` into a scratch GOBIN under the cache, the binary moved to
+ * `binPath(ctx)`; cached once there. For modules without `replace` directives (Toxiproxy, MinIO).
+ */
+export function goInstaller({ id, module, version, binPath, binName, note = "" }) {
+  return async (ctx) => {
+    const bin = binPath(ctx);
+    if (existsSync(bin)) return { cached: true };
+    const gobin = join(ctx.cache, id, "gobin");
+    mkdirSync(gobin, { recursive: true });
+    ctx.say(`    go install ${module}@${version}${note}`);
+    await run(goTool(), ["install", "-p", "2", "-trimpath", "-ldflags", "-s -w", `${module}@${version}`], {
+      env: { ...goEnv(ctx), GOBIN: gobin },
+      logFile: ctx.logFile(`${id}-build`),
+    });
+    renameSync(join(gobin, binName), bin);
+    return { cached: false };
   };
 }
 
@@ -67,11 +78,6 @@ export async function ensureBucket(client, bucket) {
 const endpoint = `http://${HOST}:${PORTS.s3}`;
 const dataDir = (ctx) => join(ctx.cache, "seaweedfs", "data");
 
-function running(ctx) {
-  const pid = readPid(ctx.pidFile(id));
-  return pid && isOurs(pid, binPath(ctx)) ? pid : undefined;
-}
-
 async function health(ctx) {
   const client = await s3Client(endpoint, SEAWEEDFS.accessKey, SEAWEEDFS.secretKey, SEAWEEDFS.region);
   try {
@@ -84,20 +90,25 @@ async function health(ctx) {
   return { version: `SeaweedFS ${release}`, url: endpoint };
 }
 
+// weed's graceful HTTP shutdown waits about 30s for idle keep-alive connections; its volumes survive a kill
+// (append-only files plus index), so give it 10s.
+const ports = [
+  PORTS.s3,
+  PORTS.weedMaster,
+  PORTS.weedMasterGrpc,
+  PORTS.weedVolume,
+  PORTS.weedVolumeGrpc,
+  PORTS.weedFiler,
+  PORTS.weedFilerGrpc,
+  PORTS.weedS3Grpc,
+];
+const pidTracked = pidService({ id, marker: binPath, ports });
+
 export const seaweedfs = {
   id,
   title: "SeaweedFS S3 gateway",
-  ports: [
-    PORTS.s3,
-    PORTS.weedMaster,
-    PORTS.weedMasterGrpc,
-    PORTS.weedVolume,
-    PORTS.weedVolumeGrpc,
-    PORTS.weedFiler,
-    PORTS.weedFilerGrpc,
-    PORTS.weedS3Grpc,
-  ],
-  running,
+  ports,
+  ...pidTracked,
   health,
   async install(ctx) {
     const bin = binPath(ctx);
@@ -194,13 +205,7 @@ export const seaweedfs = {
     });
     return pid;
   },
-  async stop(ctx) {
-    const pid = running(ctx);
-    removeFile(ctx.pidFile(id));
-    // weed's graceful HTTP shutdown waits about 30s for idle keep-alive connections; its volumes survive a
-    // kill (append-only files plus index), so give it 10s.
-    return pid ? stopPid(pid, { signal: "SIGTERM", timeoutMs: 10_000 }) : "not running";
-  },
+
   env() {
     return {
       NODESTORE_S3_ENDPOINT: endpoint,
@@ -209,9 +214,5 @@ export const seaweedfs = {
       NODESTORE_S3_REGION: SEAWEEDFS.region,
       NODESTORE_S3_KIND: "seaweedfs",
     };
-  },
-  async portsFree() {
-    for (const p of this.ports) if (!(await portFree(p))) return false;
-    return true;
   },
 };
