@@ -363,9 +363,10 @@ function describeTarget(target: S3Target): void {
             },
           );
         if (!supported) {
-          expect(target.lifecycle, `${target.label} implements lifecycle rules but answered NotImplemented`).not.toBe(
-            true,
-          );
+          expect(
+            target.lifecycle,
+            `${target.label} implements lifecycle rules but answered NotImplemented`,
+          ).not.toBe(true);
           // s3rver, SeaweedFS before lifecycle support (3.39 here): a typed error, nothing silently skipped
           const error = await b.bootstrap().catch((e: unknown) => e);
           expect(error).toBeInstanceOf(BackendError);
