@@ -146,8 +146,11 @@ def make_s3(args):
         aws_secret_access_key=args.s3_secret_key,
         object_sharding=args.sharding,
         object_sharding_fallback=args.sharding_fallback,
+        skip_tls_verify=args.s3_skip_tls_verify,
         dsn=args.pg_url,
         table=args.table,
+        # only when given: the plugin's own default is the DEFAULT_CA_BUNDLE environment variable
+        **({"ca_bundle_path": args.s3_ca_bundle} if args.s3_ca_bundle else {}),
     )
 
 
@@ -467,6 +470,8 @@ def build_parser():
     p.add_argument("--s3-access-key", default=env("NODESTORE_S3_ACCESS_KEY"))
     p.add_argument("--s3-secret-key", default=env("NODESTORE_S3_SECRET_KEY"))
     p.add_argument("--s3-region", default=env("NODESTORE_S3_REGION") or "us-east-1")
+    p.add_argument("--s3-ca-bundle", default=None, help="ca_bundle_path: PEM file of the CA(s) to trust (https)")
+    p.add_argument("--s3-skip-tls-verify", action="store_true", help="skip_tls_verify=True")
     p.add_argument("--bucket", default=env("NODESTORE_S3_BUCKET") or "nodestore")
     p.add_argument("--bucket-path", default="nodestore", help='key prefix (default "nodestore", as self-hosted)')
     p.add_argument("--no-bucket-path", action="store_true", help="bucket_path=None: keys are bare ids")
