@@ -69,8 +69,12 @@ describe.skipIf(!toxiproxy || !s3 || !python)("providers bench: s3-rtt (SeaweedF
         "issue-5-set-c4",
         "issue-5-set-inline-codec-c1",
         "issue-5-set-inline-codec-c4",
+        "issue-5-set-python-c1",
       ].sort(),
     );
+    // The Python plugin serves one call at a time: its write baseline runs at 1 in flight only.
+    expect(result.providers[0]!.scenarios.map((x) => x.id)).toContain("python-plugin-set-c1");
+    expect(result.providers[0]!.scenarios.map((x) => x.id)).not.toContain("python-plugin-set-c4");
     const py = mine.find((c) => c.id === "issue-5-getMulti100-python")!;
     expect(py.baseline.description).toMatch(/boto3 \d+\.\d+/);
     expect(py.target).toEqual({ of: "ratio", op: ">=", value: 10 });

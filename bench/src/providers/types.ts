@@ -63,6 +63,8 @@ export interface BaselineInfo {
 }
 
 export interface WriteBaseline extends BaselineInfo {
+  /** Only at these ingest concurrencies (default: all); e.g. 1 for a baseline that serves one call at a time. */
+  readonly concurrencies?: readonly number[];
   /** Writes event `index` as node `id` the baseline way. */
   write(id: string, index: number): Promise<void>;
 }

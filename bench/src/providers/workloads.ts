@@ -19,7 +19,7 @@ import { type BenchCorpus, nodeIdFor } from "./corpus.js";
 import type { ResolvedOptions } from "./options.js";
 import type { Progress } from "./progress.js";
 import { distribution, latencySummary, Samples } from "./stats.js";
-import type { ProviderInstance } from "./types.js";
+import type { ProviderInstance, WriteBaseline } from "./types.js";
 import { errorMessage } from "./util.js";
 
 interface OpResult {
@@ -132,9 +132,13 @@ export interface ProviderRunOutput {
 export function stepsFor(instance: ProviderInstance, options: ResolvedOptions): number {
   const s = options.settings;
   const perScenario = s.warmupRuns + s.runs;
-  const setPairs = 1 + (instance.baselines?.set?.length ?? 0);
+  const writeBaselinesAt = (c: number) => writeBaselinesFor(instance, c).length;
   const readPairs = 1 + (instance.baselines?.getMulti?.length ?? 0);
-  return 1 + perScenario * (s.ingestConcurrency.length * setPairs + readPairs + 1 + 1 + 1);
+  return (
+    1 +
+    perScenario *
+      (s.ingestConcurrency.reduce((n, c) => n + 1 + writeBaselinesAt(c), 0) + readPairs + 1 + 1 + 1)
+  );
 }
 
 export async function runProvider(
@@ -229,7 +233,7 @@ export async function runProvider(
         plan: ({ warmup }) => writeRun(c, warmup, nodestoreWrite),
       },
     ];
-    for (const bare of instance.baselines?.set ?? []) {
+    for (const bare of writeBaselinesFor(instance, c)) {
       group.push({
         meta: meta(
           `${bare.id}-c${c}`,
@@ -517,6 +521,7 @@ export async function runProvider(
   };
   for (const bareSet of instance.baselines?.set ?? []) {
     for (const c of s.ingestConcurrency) {
+      if (!writeBaselinesFor(instance, c).includes(bareSet)) continue;
       pair(
         bareSet.issue,
         `${bareSet.comparisonId}-c${c}`,
@@ -591,4 +596,11 @@ async function inParallel(
     while (next < count) await fn(next++);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+/** The write baselines that run at `concurrency` in flight. */
+function writeBaselinesFor(instance: ProviderInstance, concurrency: number): readonly WriteBaseline[] {
+  return (instance.baselines?.set ?? []).filter(
+    (b) => b.concurrencies === undefined || b.concurrencies.includes(concurrency),
+  );
 }

@@ -1,7 +1,11 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { decodeNodeData, encodeNodeData, NodeStore } from "@nodestore/core";
+import { toJsonl } from "@nodestore/corpus";
 import type { EncodedBody } from "@nodestore/s3";
 import type { LatencyProxy } from "@nodestore/services";
-import { PythonGetMulti } from "../python-get-multi.js";
+import { PythonPlugin } from "../python-plugin.js";
 import type { ProviderFactory, ProviderInstance } from "../types.js";
 import { errorMessage, storageResult } from "../util.js";
 
@@ -241,9 +245,14 @@ function s3ProviderVariant(name: string, network: "rtt" | null): ProviderFactory
           ? "sentry-nodestore-s3 reads ids in turn; ours runs 16 GETs in flight. s3rver is one Node process on the same cores as the bench, so parallel GETs barely scale here: judge this target on a real server (SeaweedFS: pnpm services up)"
           : "sentry-nodestore-s3 reads ids in turn; ours runs 16 GETs in flight";
       // The Python plugin itself, when a Python with boto3, zstandard and simplejson is there (the services venv).
-      let python: PythonGetMulti | undefined;
+      let python: PythonPlugin | undefined;
       let pythonMissing: string | undefined;
-      const started = await PythonGetMulti.start({
+      // The events as JSONL for the Python side's set_subkeys (it loads them once).
+      const pyDir = await mkdtemp(join(tmpdir(), "nodestore-bench-py-"));
+      const corpusPath = join(pyDir, "corpus.jsonl");
+      await writeFile(corpusPath, toJsonl(ctx.corpus.events));
+      const started = await PythonPlugin.start({
+        corpusPath,
         endpoint: t.endpoint,
         region: t.region ?? "us-east-1",
         bucket: bucketName,
@@ -322,6 +331,21 @@ function s3ProviderVariant(name: string, network: "rtt" | null): ProviderFactory
                 return putBody(id, mod.encodeBody(encodeNodeData(e.main, e.subkeys), true));
               },
             },
+            ...(python
+              ? [
+                  {
+                    issue: 5,
+                    id: "python-plugin-set",
+                    comparisonId: "issue-5-set-python",
+                    label: "the Python plugin's set_subkeys",
+                    description: `the Python plugin's set_subkeys in a Python process (simplejson encode, python-zstandard, boto3 ${python.versions.boto3} PutObject), same bucket, same events`,
+                    target: null,
+                    concurrencies: [1],
+                    note: "one call at a time, as one Sentry worker writes; timed from the bench, pipe to the Python process included (well under a millisecond)",
+                    write: (id: string, index: number) => python.set(id, index),
+                  },
+                ]
+              : []),
           ],
           getMulti: [
             ...(python
@@ -392,6 +416,7 @@ function s3ProviderVariant(name: string, network: "rtt" | null): ProviderFactory
             }
           } finally {
             python?.close();
+            await rm(pyDir, { recursive: true, force: true });
             await store.close();
             await proxy?.remove();
           }

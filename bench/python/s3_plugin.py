@@ -1,14 +1,17 @@
-"""The Python plugin's get_multi, served to the providers bench (issue #5's baseline for s3 getMulti(100)).
+"""The Python plugin's get_multi and set_subkeys, served to the providers bench (issue #5's baselines for s3).
 
-    python bench/python/s3_get_multi.py [--endpoint URL] --region R --bucket B [--bucket-path P | --no-bucket-path]
+    python bench/python/s3_plugin.py [--endpoint URL] --region R --bucket B [--bucket-path P | --no-bucket-path]
+                                     [--corpus JSONL]
 
 Credentials come from NODESTORE_BENCH_PY_ACCESS_KEY / NODESTORE_BENCH_PY_SECRET_KEY (never argv, which `ps` shows).
 The storage is getsentry/sentry-nodestore-s3's S3PassthroughDjangoNodeStorage as compat/shim re-implements it
-(boto3, one GetObject after another, zstd via python-zstandard, Sentry's simplejson decode), with no nodedata
-cache, as self-hosted runs it.
+(boto3, one request after another, zstd via python-zstandard, Sentry's simplejson encode/decode), with no
+nodedata cache, as self-hosted runs it. --corpus: the bench's events (one {"id", "main", "subkeys"} per line),
+loaded once, for "set".
 
-Protocol: one JSON line out when ready ({"ready": true, versions...}); then for each line in, {"ids": [...]},
-one line out: {"found": n, "seconds": s}, the time of storage.get_multi(ids) alone.
+Protocol: one JSON line out when ready ({"ready": true, versions...}); then per line in, one line out:
+    {"op": "get_multi", "ids": [...]}   -> {"found": n}     storage.get_multi(ids)
+    {"op": "set", "id": ..., "index": i} -> {"ok": true}     storage.set_subkeys(id, {None: main, **subkeys})
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import json
 import os
 import platform
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "compat", "shim"))
@@ -31,6 +33,7 @@ def main() -> int:
     parser.add_argument("--bucket", required=True)
     parser.add_argument("--bucket-path", default=None)
     parser.add_argument("--no-bucket-path", action="store_true")
+    parser.add_argument("--corpus", default=None)
     args = parser.parse_args()
     try:
         import boto3
@@ -41,6 +44,17 @@ def main() -> int:
     except ImportError as e:
         print(json.dumps({"skipped": f"{type(e).__name__}: {e}"}), flush=True)
         return 0
+
+    events = []
+    if args.corpus:
+        with open(args.corpus, "rb") as f:
+            for line in f:
+                if line.strip():
+                    obj = simplejson.loads(line)
+                    data = {None: obj["main"]}
+                    for name, value in obj.get("subkeys") or []:
+                        data[name] = value
+                    events.append(data)
 
     storage = S3PassthroughDjangoNodeStorage(
         bucket_name=args.bucket,
@@ -59,6 +73,7 @@ def main() -> int:
                 "boto3": boto3.__version__,
                 "simplejson": simplejson.__version__,
                 "zstandard": zstandard.__version__,
+                "events": len(events),
             }
         ),
         flush=True,
@@ -66,12 +81,16 @@ def main() -> int:
     for line in sys.stdin:
         if not line.strip():
             continue
-        ids = json.loads(line)["ids"]
-        t0 = time.perf_counter()
-        out = storage.get_multi(ids)
-        seconds = time.perf_counter() - t0
-        found = sum(1 for v in out.values() if v is not None)
-        print(json.dumps({"found": found, "seconds": seconds}), flush=True)
+        req = json.loads(line)
+        if req["op"] == "get_multi":
+            out = storage.get_multi(req["ids"])
+            print(json.dumps({"found": sum(1 for v in out.values() if v is not None)}), flush=True)
+        elif req["op"] == "set":
+            # a copy: Sentry's _encode pops the None key out of the dict it is given
+            storage.set_subkeys(req["id"], dict(events[req["index"]]))
+            print(json.dumps({"ok": True}), flush=True)
+        else:
+            print(json.dumps({"error": f"unknown op {req['op']!r}"}), flush=True)
     return 0
 
 

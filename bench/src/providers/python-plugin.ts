@@ -3,9 +3,9 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { pythonExecutable } from "../codec/python.js";
 
-const SCRIPT = fileURLToPath(new URL("../../python/s3_get_multi.py", import.meta.url));
+const SCRIPT = fileURLToPath(new URL("../../python/s3_plugin.py", import.meta.url));
 
-export interface PythonGetMultiSettings {
+export interface PythonPluginSettings {
   /** Leave out for AWS (boto3's default endpoint for the region). */
   endpoint: string | undefined;
   region: string;
@@ -13,16 +13,20 @@ export interface PythonGetMultiSettings {
   bucketPath: string | null;
   accessKeyId: string | undefined;
   secretAccessKey: string | undefined;
+  /** The bench's events as JSONL (`toJsonl`), for `set`; without it only `getMulti` works. */
+  corpusPath?: string;
   /** The interpreter (default: NODESTORE_PYTHON, the services venv, python3). */
   python?: string;
 }
 
 /**
- * The Python plugin's `get_multi` in a Python process that stays up for the whole bench
- * (bench/python/s3_get_multi.py): each call is one request line and one answer line, so the time measured here
- * is the plugin's plus well under a millisecond of pipe.
+ * The Python plugin's `get_multi` and `set_subkeys` in a Python process that stays up for the whole bench
+ * (bench/python/s3_plugin.py): each call is one request line and one answer line, so the time measured here is
+ * the plugin's plus well under a millisecond of pipe. One call at a time, as the plugin serves one caller.
  */
-export class PythonGetMulti {
+export class PythonPlugin {
+  private busy = false;
+
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
     private readonly lines: AsyncIterator<string>,
@@ -31,11 +35,12 @@ export class PythonGetMulti {
   ) {}
 
   static async start(
-    s: PythonGetMultiSettings,
-  ): Promise<{ ok: true; session: PythonGetMulti } | { ok: false; reason: string }> {
+    s: PythonPluginSettings,
+  ): Promise<{ ok: true; session: PythonPlugin } | { ok: false; reason: string }> {
     const exe = s.python ?? pythonExecutable();
     const args = [SCRIPT, "--region", s.region, "--bucket", s.bucket];
     if (s.endpoint !== undefined) args.push("--endpoint", s.endpoint);
+    if (s.corpusPath !== undefined) args.push("--corpus", s.corpusPath);
     args.push(...(s.bucketPath === null ? ["--no-bucket-path"] : ["--bucket-path", s.bucketPath]));
     const env: Record<string, string | undefined> = { ...process.env };
     if (s.accessKeyId !== undefined) env.NODESTORE_BENCH_PY_ACCESS_KEY = s.accessKeyId;
@@ -62,24 +67,41 @@ export class PythonGetMulti {
       const why =
         parsed.skipped ??
         (stderr.trim().split("\n").at(-1) || (first ?? "") || (await failed) || "no output");
-      return { ok: false, reason: `${exe} bench/python/s3_get_multi.py: ${why}` };
+      return { ok: false, reason: `${exe} bench/python/s3_plugin.py: ${why}` };
     }
     const { ready: _, ...versions } = parsed;
     return {
       ok: true,
-      session: new PythonGetMulti(child, lines, versions as Record<string, string>, () => stderr),
+      session: new PythonPlugin(child, lines, versions as Record<string, string>, () => stderr),
     };
   }
 
   /** Runs the plugin's get_multi(ids); returns how many it found. */
   async getMulti(ids: readonly string[]): Promise<number> {
-    this.child.stdin.write(`${JSON.stringify({ ids })}\n`);
-    const next = await this.lines.next();
-    if (next.done) {
-      const why = this.stderr().trim().split("\n").at(-1) ?? "";
-      throw new Error(`the Python plugin process exited during get_multi: ${why}`);
+    return ((await this.call({ op: "get_multi", ids })) as { found: number }).found;
+  }
+
+  /** Runs the plugin's set_subkeys(id, {None: main, **subkeys}) for corpus event `index`. */
+  async set(id: string, index: number): Promise<void> {
+    await this.call({ op: "set", id, index });
+  }
+
+  private async call(request: Record<string, unknown>): Promise<unknown> {
+    if (this.busy) throw new Error("the Python plugin process serves one call at a time");
+    this.busy = true;
+    try {
+      this.child.stdin.write(`${JSON.stringify(request)}\n`);
+      const next = await this.lines.next();
+      if (next.done) {
+        const why = this.stderr().trim().split("\n").at(-1) ?? "";
+        throw new Error(`the Python plugin process exited during ${String(request.op)}: ${why}`);
+      }
+      const answer = JSON.parse(next.value) as { error?: string };
+      if (answer.error) throw new Error(`the Python plugin process: ${answer.error}`);
+      return answer;
+    } finally {
+      this.busy = false;
     }
-    return (JSON.parse(next.value) as { found: number }).found;
   }
 
   close(): void {
