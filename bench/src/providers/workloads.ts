@@ -251,6 +251,23 @@ export async function runProvider(
     groups.push(group);
   }
 
+  /** One read run: batches of readBatch ids, every node must be found. */
+  const readRun = (
+    warmup: boolean,
+    who: string,
+    read: (ids: readonly string[]) => Promise<number>,
+  ): RunPlan => ({
+    concurrency: s.readConcurrency,
+    durationMs: warmup ? s.warmupMs : s.runMs,
+    maxOps: s.maxOpsPerRun,
+    async op(seq) {
+      const { ids, bytes } = readBatch(seq);
+      const found = await read(ids);
+      if (found !== ids.length) throw new Error(`${who} ${found} of ${ids.length} nodes`);
+      return { nodes: ids.length, bytes };
+    },
+  });
+
   const readGroup: ScenarioSpec[] = [
     {
       meta: meta(
@@ -263,19 +280,12 @@ export async function runProvider(
         s.readBatch,
       ),
       hasBytes: true,
-      plan: ({ warmup }) => ({
-        concurrency: s.readConcurrency,
-        durationMs: warmup ? s.warmupMs : s.runMs,
-        maxOps: s.maxOpsPerRun,
-        async op(seq) {
-          const { ids, bytes } = readBatch(seq);
-          const got = await store.getMulti(ids);
-          let missing = 0;
-          for (const v of got.values()) if (v === null) missing++;
-          if (missing > 0) throw new Error(`getMulti returned ${missing} of ${ids.length} nodes as missing`);
-          return { nodes: ids.length, bytes };
-        },
-      }),
+      plan: ({ warmup }) =>
+        readRun(warmup, "getMulti returned", async (ids) => {
+          let found = 0;
+          for (const v of (await store.getMulti(ids)).values()) if (v !== null) found++;
+          return found;
+        }),
     },
   ];
   const readBaselines = instance.baselines?.getMulti ?? [];
@@ -291,17 +301,7 @@ export async function runProvider(
         s.readBatch,
       ),
       hasBytes: true,
-      plan: ({ warmup }) => ({
-        concurrency: s.readConcurrency,
-        durationMs: warmup ? s.warmupMs : s.runMs,
-        maxOps: s.maxOpsPerRun,
-        async op(seq) {
-          const { ids, bytes } = readBatch(seq);
-          const found = await bareRead.read(ids);
-          if (found !== ids.length) throw new Error(`baseline read found ${found} of ${ids.length} nodes`);
-          return { nodes: ids.length, bytes };
-        },
-      }),
+      plan: ({ warmup }) => readRun(warmup, "baseline read found", (ids) => bareRead.read(ids)),
     });
   }
   groups.push(readGroup);
