@@ -1,9 +1,8 @@
 export type { CleanupOptions, CleanupProgress, CleanupResult, NodeBackend, Ttl } from "./backend.js";
 export { deleteMany, getBytesMany, setBytesMany } from "./batch.js";
-export * from "./codec/index.js";
-export { base64, type CompressionCodec, compression, isZstdFrame, zlibBase64 } from "./compression.js";
 export { chunks, defaultRetryPolicy, mapLimit, type RetryPolicy, withRetries } from "./concurrency.js";
 export * from "./errors.js";
+export * from "./format/index.js";
 export {
   eventNodeId,
   groupForecastNodeId,
@@ -17,7 +16,8 @@ export {
 } from "./ids.js";
 export { createMemoryStore, MemoryBackend, type MemoryBackendOptions } from "./memory.js";
 export { isNetworkError } from "./network.js";
-export { PassthroughBackend, type PassthroughOptions, passthrough } from "./passthrough.js";
+export { positiveInt } from "./options.js";
+export { createPassthroughStore, PassthroughBackend, type PassthroughOptions } from "./passthrough.js";
 export {
   createNodeStore,
   LegacyPickleNode,

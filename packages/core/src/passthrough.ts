@@ -132,7 +132,8 @@ export class PassthroughBackend implements NodeBackend {
   }
 }
 
-export function passthrough(options: PassthroughOptions): NodeStore {
+/** A NodeStore over `primary` with `secondary` behind it, as the S3 plugin layers S3 over Django. */
+export function createPassthroughStore(options: PassthroughOptions): NodeStore {
   return new NodeStore(new PassthroughBackend(options), options);
 }
 

@@ -1,6 +1,5 @@
 import type { CleanupOptions, CleanupResult, NodeBackend, Ttl } from "./backend.js";
 import { deleteMany, getBytesMany, setBytesMany } from "./batch.js";
-import { decodeNodeData, encodeNodeData } from "./codec/index.js";
 import {
   CorruptNodeError,
   InvalidDataError,
@@ -8,6 +7,7 @@ import {
   NotSupportedError,
   PayloadTooLargeError,
 } from "./errors.js";
+import { decodeNodeData, encodeNodeData } from "./format/index.js";
 import { validateNodeId } from "./ids.js";
 
 /** A decoded main payload: always a JSON object (Sentry's Django reader requires the bytes to start with `{`). */

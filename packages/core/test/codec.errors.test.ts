@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CorruptNodeError, InvalidDataError } from "../src/errors.js";
 import {
   decodeNodeData,
   encodeNodeData,
@@ -7,8 +8,7 @@ import {
   parseNodeData,
   pyFloat,
   RawSubkeyName,
-} from "../src/codec/index.js";
-import { CorruptNodeError, InvalidDataError } from "../src/errors.js";
+} from "../src/format/index.js";
 import { latin1 } from "./helpers/codec-values.js";
 
 const bytes = (s: string): Uint8Array => Buffer.from(s, "latin1");

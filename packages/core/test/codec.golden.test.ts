@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeNodeData, encodeNodeData, parseNodeData } from "../src/codec/index.js";
+import { decodeNodeData, encodeNodeData, parseNodeData } from "../src/format/index.js";
 import { latin1, untag } from "./helpers/codec-values.js";
 import { bytesOf, goldenRows } from "./helpers/golden.js";
 

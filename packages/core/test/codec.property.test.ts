@@ -6,8 +6,8 @@ import {
   formatPythonFloat,
   PyFloat,
   parseNodeData,
-} from "../src/codec/index.js";
-import { compareCodePoints, sortKeysPython } from "../src/codec/key-order.js";
+} from "../src/format/index.js";
+import { compareCodePoints, sortKeysPython } from "../src/format/json/key-order.js";
 import { codePointCompare, latin1, referenceEncode } from "./helpers/codec-values.js";
 
 /** Chars that stress the escaper and the key order: controls, DEL, BMP both sides of the surrogates, astral, lone surrogates. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   BackendError,
+  createPassthroughStore,
   MemoryBackend,
   type NodeBackend,
   NotSupportedError,
-  passthrough,
 } from "../src/index.js";
 
 /** Wraps a backend so every call lands in one shared log, in order. */
@@ -38,14 +38,18 @@ const all = { readThrough: true, writeThrough: true, deleteThrough: true };
 describe("passthrough: the S3 plugin's order of operations, for any pair", () => {
   it("write-through writes the secondary first", async () => {
     const log: string[] = [];
-    const store = passthrough({ primary: logged("s3", log), secondary: logged("pg", log), ...all });
+    const store = createPassthroughStore({
+      primary: logged("s3", log),
+      secondary: logged("pg", log),
+      ...all,
+    });
     await store.set("a", { v: 1 });
     expect(log).toEqual(["pg.set a", "s3.set a"]);
   });
 
   it("without write-through only the primary is written", async () => {
     const log: string[] = [];
-    const store = passthrough({ primary: logged("s3", log), secondary: logged("pg", log) });
+    const store = createPassthroughStore({ primary: logged("s3", log), secondary: logged("pg", log) });
     await store.set("a", { v: 1 });
     await store.get("b");
     await store.delete("a");
@@ -62,7 +66,7 @@ describe("passthrough: the S3 plugin's order of operations, for any pair", () =>
       },
       delete: async () => {},
     };
-    const store = passthrough({ primary: failing, secondary, writeThrough: true });
+    const store = createPassthroughStore({ primary: failing, secondary, writeThrough: true });
     await expect(store.set("a", { v: 1 })).rejects.toBeInstanceOf(BackendError);
     expect(await secondary.getBytes("a")).not.toBeNull();
   });
@@ -76,7 +80,7 @@ describe("passthrough: the S3 plugin's order of operations, for any pair", () =>
     await primary.setBytes("both", Buffer.from('{"from":"primary"}'));
     await primary.setBytes("empty", new Uint8Array(0));
     await secondary.setBytes("empty", Buffer.from('{"from":"secondary"}'));
-    const store = passthrough({
+    const store = createPassthroughStore({
       primary: logged("s3", log, primary),
       secondary: logged("pg", log, secondary),
       ...all,
@@ -94,7 +98,7 @@ describe("passthrough: the S3 plugin's order of operations, for any pair", () =>
       setBytes: async () => {},
       delete: async () => {},
     };
-    const failing = passthrough({ primary: broken, secondary, readThrough: true });
+    const failing = createPassthroughStore({ primary: broken, secondary, readThrough: true });
     await expect(failing.get("old")).rejects.toBeInstanceOf(BackendError);
   });
 
@@ -104,7 +108,7 @@ describe("passthrough: the S3 plugin's order of operations, for any pair", () =>
     const secondary = new MemoryBackend();
     await primary.setBytes("p", Buffer.from('{"p":1}'));
     await secondary.setBytes("s", Buffer.from('{"s":1}'));
-    const store = passthrough({
+    const store = createPassthroughStore({
       primary: logged("s3", log, primary),
       secondary: logged("pg", log, secondary),
       ...all,
@@ -120,7 +124,11 @@ describe("passthrough: the S3 plugin's order of operations, for any pair", () =>
 
   it("delete-through deletes the secondary first, for single and multi deletes", async () => {
     const log: string[] = [];
-    const store = passthrough({ primary: logged("s3", log), secondary: logged("pg", log), ...all });
+    const store = createPassthroughStore({
+      primary: logged("s3", log),
+      secondary: logged("pg", log),
+      ...all,
+    });
     await store.delete("a");
     expect(log).toEqual(["pg.delete a", "s3.delete a"]);
     log.length = 0;
@@ -132,17 +140,17 @@ describe("passthrough: the S3 plugin's order of operations, for any pair", () =>
   it("cleanup: the secondary only with delete-through, then the primary if it can; neither -> not supported", async () => {
     const log: string[] = [];
     const noCleanup = (name: string): NodeBackend => ({ ...logged(name, log), cleanup: undefined });
-    await passthrough({
+    await createPassthroughStore({
       primary: noCleanup("s3"),
       secondary: logged("pg", log),
       deleteThrough: true,
     }).cleanup(new Date());
     expect(log).toEqual(["pg.cleanup"]);
     await expect(
-      passthrough({ primary: noCleanup("s3"), secondary: logged("pg", log) }).cleanup(new Date()),
+      createPassthroughStore({ primary: noCleanup("s3"), secondary: logged("pg", log) }).cleanup(new Date()),
     ).rejects.toBeInstanceOf(NotSupportedError);
     log.length = 0;
-    await passthrough({
+    await createPassthroughStore({
       primary: logged("a", log),
       secondary: logged("b", log),
       deleteThrough: true,
@@ -152,9 +160,9 @@ describe("passthrough: the S3 plugin's order of operations, for any pair", () =>
 
   it("applies both sides' id rules when it touches the secondary", async () => {
     const secondary: NodeBackend = { ...logged("pg", []), idRules: { maxLength: 40 } };
-    const store = passthrough({ primary: new MemoryBackend(), secondary, readThrough: true });
+    const store = createPassthroughStore({ primary: new MemoryBackend(), secondary, readThrough: true });
     await expect(store.get("x".repeat(41))).rejects.toThrow(/longer than 40/);
-    const primaryOnly = passthrough({ primary: new MemoryBackend(), secondary });
+    const primaryOnly = createPassthroughStore({ primary: new MemoryBackend(), secondary });
     expect(await primaryOnly.get("x".repeat(41))).toBeNull();
   });
 });

@@ -14,8 +14,8 @@ import {
   stripPy,
   subkeyNameProblem,
 } from "./framing.js";
-import { parseJson } from "./json-decode.js";
-import { encodeJson } from "./json-encode.js";
+import { parseJson } from "./json/decode.js";
+import { encodeJson } from "./json/encode.js";
 
 export type Subkeys = Array<[name: SubkeyName, value: unknown]>;
 

@@ -1,4 +1,4 @@
-import { CorruptNodeError } from "./errors.js";
+import { CorruptNodeError } from "../../errors.js";
 
 /**
  * Splits a zstd payload into its frames. node:zlib's one-shot decoder stops at the end of the first frame,

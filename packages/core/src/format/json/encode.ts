@@ -5,7 +5,7 @@
  * The hot loop never builds error paths; when it meets a value it cannot write it throws a private marker and
  * `describeUnencodable` walks the value again, slowly, to name the offending path and type.
  */
-import { InvalidDataError } from "../errors.js";
+import { InvalidDataError } from "../../errors.js";
 import { formatPythonFloat } from "./float-repr.js";
 import { sortKeysPython } from "./key-order.js";
 import { PyFloat } from "./pyfloat.js";

@@ -7,7 +7,7 @@
  * wrong. Slow path: the hand-written parser below, also used for the lossless mode, which additionally keeps
  * integral float literals (`1.0`, `1e+16`, `-0.0`) as `PyFloat` so they re-encode byte for byte.
  */
-import { CorruptNodeError } from "../errors.js";
+import { CorruptNodeError } from "../../errors.js";
 import { PyFloat } from "./pyfloat.js";
 
 /** Nesting depth the hand-written parser accepts (Python's reader gives up near 1000). Guards the JS stack. */

@@ -1,0 +1,27 @@
+import { CorruptNodeError } from "../../errors.js";
+import { zlibCodec } from "./zlib.js";
+
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Standard alphabet, padded, no line breaks: the only form Python's `base64.b64decode` reads back intact. */
+export const base64 = {
+  encode: (bytes: Uint8Array): string =>
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"),
+  decode(text: string): Uint8Array {
+    // Python's decoder skips line breaks too; anything else outside the alphabet is corruption, not noise.
+    const clean = /\s/.test(text) ? text.replace(/\s+/g, "") : text;
+    if (clean.length % 4 !== 0 || !BASE64_RE.test(clean)) {
+      throw new CorruptNodeError("base64", "not standard padded base64");
+    }
+    return Buffer.from(clean, "base64");
+  },
+};
+
+/**
+ * The string Sentry's Django backend keeps in `nodestore_node.data` (and the OpenSearch plugins in `data`):
+ * base64(zlib(bytes)).
+ */
+export const zlibBase64 = {
+  encode: (bytes: Uint8Array): string => base64.encode(zlibCodec.compress(bytes)),
+  decode: (text: string): Uint8Array => zlibCodec.decompress(base64.decode(text)),
+};
