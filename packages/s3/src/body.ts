@@ -1,4 +1,4 @@
-import { compression, isZstdFrame } from "@nodestore/core";
+import { compressTagged, decompressTagged } from "@nodestore/core";
 
 export interface EncodedBody {
   readonly body: Uint8Array;
@@ -11,24 +11,19 @@ export interface EncodedBody {
  * writes it) only when the frame is not longer than the raw bytes, flagged `Content-Encoding: zstd`.
  * Otherwise the raw bytes. Python then sends an empty `Content-Encoding`; we send none, which every reader
  * (Python's included: `compression_strategies.get(None)`) treats the same, and which no server or proxy
- * can reject or rewrite.
+ * can reject or rewrite. The compression rule itself is core's `compressTagged`; this is only its header.
  */
 export function encodeBody(bytes: Uint8Array, compress: boolean): EncodedBody {
-  if (compress) {
-    const frame = compression.zstd.compress(bytes);
-    if (frame.byteLength <= bytes.byteLength) return { body: frame, contentEncoding: "zstd" };
-  }
-  return { body: bytes, contentEncoding: undefined };
+  const tagged = compressTagged(bytes, compress ? "zstd" : undefined);
+  return { body: tagged.bytes, contentEncoding: tagged.codec === "zstd" ? "zstd" : undefined };
 }
 
 /**
  * The Python plugin's read: decode only when the returned Content-Encoding is exactly `zstd`; absent, empty
- * or anything else is raw. One difference on purpose: when the header says zstd but the body does not start
- * with the zstd magic number (28 b5 2f fd), an HTTP layer already decoded it (undici/fetch do that for
- * zstd), so the bytes are returned as they are instead of being decoded twice.
- * A body that starts with the magic number but does not decode is a `CorruptNodeError` (layer "zstd").
+ * or anything else is raw. A zstd header on a body without the zstd magic number means an HTTP layer already
+ * decoded it (undici/fetch do that for zstd): returned as it is. A body that starts with the magic number
+ * but does not decode is a `CorruptNodeError` (layer "zstd").
  */
 export function decodeBody(body: Uint8Array, contentEncoding: string | undefined): Uint8Array {
-  if (contentEncoding !== "zstd" || !isZstdFrame(body)) return body;
-  return compression.zstd.decompress(body);
+  return decompressTagged(body, contentEncoding === "zstd" ? "zstd" : undefined);
 }

@@ -125,3 +125,26 @@ export function toTypedError(backend: string, operation: string, error: unknown,
     { id: where.id, cause: error },
   );
 }
+
+/** Where a backend's helpers send requests: the client, the bucket and the name errors carry. */
+export interface S3Context {
+  readonly name: string;
+  readonly client: import("@aws-sdk/client-s3").S3Client;
+  readonly bucket: string;
+  readonly concurrency: number;
+}
+
+/** Runs one SDK call and turns its failure into a typed error naming `where`. */
+export async function sendTyped<T>(
+  ctx: S3Context,
+  operation: string,
+  where: Where,
+  call: (signal: AbortSignal | undefined) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  try {
+    return await call(signal);
+  } catch (error) {
+    throw toTypedError(ctx.name, operation, error, where);
+  }
+}

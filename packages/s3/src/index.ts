@@ -1,14 +1,7 @@
-export {
-  type DeleteFailure,
-  type LifecycleChange,
-  S3Backend,
-  type S3BackendOptions,
-  type S3CleanupOptions,
-  type S3CleanupProgress,
-  type S3CleanupResult,
-  S3DeleteError,
-} from "./backend.js";
+export { S3Backend } from "./backend.js";
 export { decodeBody, type EncodedBody, encodeBody } from "./body.js";
+export type { LifecycleChange } from "./bucket.js";
+export type { S3CleanupOptions, S3CleanupProgress, S3CleanupResult } from "./cleanup.js";
 export {
   addContentMd5,
   type ChecksumSetting,
@@ -16,9 +9,15 @@ export {
   type S3ClientOptions,
   type S3Credentials,
 } from "./client.js";
+export { type DeleteFailure, S3DeleteError } from "./delete.js";
 export { type KeyLayout, keyProblem, keysFor, MAX_KEY_BYTES, primaryKey, shardedId } from "./keys.js";
 export { LIFECYCLE_RULE_ID, type LifecyclePlan, nodestoreRule, planLifecycle } from "./lifecycle.js";
-export { type S3PassthroughDjangoOptions, s3PassthroughDjangoStore, s3Store } from "./preset.js";
+export type { S3BackendOptions } from "./options.js";
+export {
+  createS3PassthroughDjangoStore,
+  createS3Store,
+  type S3PassthroughDjangoOptions,
+} from "./preset.js";
 export {
   fromSentryOptions,
   type SentryS3NodestoreOptions,

@@ -1,8 +1,9 @@
-import { type NodeBackend, NodeStore, type NodeStoreOptions, passthrough } from "@nodestore/core";
-import { S3Backend, type S3BackendOptions } from "./backend.js";
+import { createPassthroughStore, type NodeBackend, NodeStore, type NodeStoreOptions } from "@nodestore/core";
+import { S3Backend } from "./backend.js";
+import type { S3BackendOptions } from "./options.js";
 
 /** A NodeStore over S3 alone (the Python plugin with all three passthrough flags off). */
-export function s3Store(options: S3BackendOptions & NodeStoreOptions): NodeStore {
+export function createS3Store(options: S3BackendOptions & NodeStoreOptions): NodeStore {
   return new NodeStore(new S3Backend(options), options);
 }
 
@@ -27,9 +28,9 @@ export interface S3PassthroughDjangoOptions extends NodeStoreOptions {
  * of operations (core's `passthrough`). S3 errors other than a missing object propagate: never a silent
  * fallback to Postgres.
  */
-export function s3PassthroughDjangoStore(options: S3PassthroughDjangoOptions): NodeStore {
+export function createS3PassthroughDjangoStore(options: S3PassthroughDjangoOptions): NodeStore {
   const primary = options.s3 instanceof S3Backend ? options.s3 : new S3Backend(options.s3);
-  return passthrough({
+  return createPassthroughStore({
     ...options,
     primary,
     secondary: options.django,

@@ -1,4 +1,4 @@
-import type { S3BackendOptions } from "./backend.js";
+import type { S3BackendOptions } from "./options.js";
 
 /** The keys of `SENTRY_NODESTORE_OPTIONS` for `sentry_nodestore_s3.S3PassthroughDjangoNodeStorage`. */
 export interface SentryS3NodestoreOptions {

@@ -8,7 +8,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { serviceEnv } from "@nodestore/conformance";
+import { serviceEnv } from "@nodestore/services";
 import { S3Backend, type S3BackendOptions, type S3ClientOptions } from "../src/index.js";
 
 export interface S3Target {

@@ -1,4 +1,4 @@
-// s3PassthroughDjangoStore: S3PassthroughDjangoNodeStorage's flags and order of operations, S3 on a real
+// createS3PassthroughDjangoStore: S3PassthroughDjangoNodeStorage's flags and order of operations, S3 on a real
 // server. The Django side is core's MemoryBackend here (django-pg has its own tests of the table format);
 // any NodeBackend works, normally `new DjangoPgBackend(...)`.
 import { runConformanceSuite } from "@nodestore/conformance";
@@ -10,7 +10,7 @@ import {
   NotSupportedError,
 } from "@nodestore/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromSentryOptions, S3Backend, s3PassthroughDjangoStore } from "../src/index.js";
+import { createS3PassthroughDjangoStore, fromSentryOptions, S3Backend } from "../src/index.js";
 import {
   backendFor,
   clientOptions,
@@ -42,7 +42,7 @@ if (targets.length === 0) it.skip("no S3 server is configured", () => {});
 for (const target of targets) describeTarget(target);
 
 function describeTarget(target: S3Target): void {
-  describe(`s3PassthroughDjangoStore on ${target.label}`, () => {
+  describe(`createS3PassthroughDjangoStore on ${target.label}`, () => {
     let scratch: Awaited<ReturnType<typeof scratchBucket>>;
     const closers: Array<() => Promise<void>> = [];
     const s3 = (extra: Record<string, unknown> = {}) => {
@@ -77,7 +77,7 @@ function describeTarget(target: S3Target): void {
 
     it("with no flags is S3 only: Django is never touched", async () => {
       const django = new MemoryBackend();
-      const store = s3PassthroughDjangoStore({ s3: s3(), django });
+      const store = createS3PassthroughDjangoStore({ s3: s3(), django });
       const [a, b] = [id(), id()];
       await django.setBytes(a, utf8('{"old":1}'));
       expect(await store.get(a)).toBeNull();
@@ -91,7 +91,7 @@ function describeTarget(target: S3Target): void {
     it("readThrough: an S3 miss reads Django; S3 is not back-filled (as in Python)", async () => {
       const django = new MemoryBackend();
       const backend = s3();
-      const store = s3PassthroughDjangoStore({ s3: backend, django, readThrough: true });
+      const store = createS3PassthroughDjangoStore({ s3: backend, django, readThrough: true });
       const [a, b, missing] = [id(), id(), id()];
       await django.setBytes(a, utf8('{"from":"django"}'));
       await store.set(b, { from: "s3" });
@@ -108,7 +108,7 @@ function describeTarget(target: S3Target): void {
         ctx.skip(`${target.label} does not check credentials`);
       const log: string[] = [];
       const django = new MemoryBackend();
-      const store = s3PassthroughDjangoStore({
+      const store = createS3PassthroughDjangoStore({
         s3: recording(s3(), "s3", log) as S3Backend,
         django: recording(django, "django", log),
         writeThrough: true,
@@ -118,7 +118,7 @@ function describeTarget(target: S3Target): void {
       expect(log).toEqual(["django.setBytes", "s3.setBytes"]);
       expect(hex(await django.getBytes(a))).toBe(hex(utf8('{"v":1}')));
       const broken = refusedCredentials();
-      const failing = s3PassthroughDjangoStore({ s3: broken, django, writeThrough: true });
+      const failing = createS3PassthroughDjangoStore({ s3: broken, django, writeThrough: true });
       const b = id();
       await expect(failing.set(b, { v: 2 })).rejects.toBeInstanceOf(BackendError);
       expect(hex(await django.getBytes(b))).toBe(hex(utf8('{"v":2}')));
@@ -128,7 +128,7 @@ function describeTarget(target: S3Target): void {
       if (!(await refusesUnknownKeys(target, scratch.bucket)))
         ctx.skip(`${target.label} does not check credentials`);
       const django = new MemoryBackend();
-      const store = s3PassthroughDjangoStore({ s3: refusedCredentials(), django, readThrough: true });
+      const store = createS3PassthroughDjangoStore({ s3: refusedCredentials(), django, readThrough: true });
       const a = id();
       await django.setBytes(a, utf8("{}"));
       await expect(store.get(a)).rejects.toThrow(/HTTP 403/);
@@ -139,7 +139,7 @@ function describeTarget(target: S3Target): void {
       const log: string[] = [];
       const django = new MemoryBackend();
       const backend = s3();
-      const store = s3PassthroughDjangoStore({
+      const store = createS3PassthroughDjangoStore({
         s3: recording(backend, "s3", log) as S3Backend,
         django: recording(django, "django", log),
         deleteThrough: true,
@@ -179,7 +179,7 @@ function describeTarget(target: S3Target): void {
         },
         {},
       );
-      const store = s3PassthroughDjangoStore({ ...translated, django });
+      const store = createS3PassthroughDjangoStore({ ...translated, django });
       closers.push(() => store.close());
       const a = id();
       await django.setBytes(a, utf8('{"migrated":false}'));
@@ -195,12 +195,12 @@ function describeTarget(target: S3Target): void {
   runConformanceSuite({
     // listingCleanup on, or cleanup() would (as in Python) clean Django only and leave the S3 objects to the
     // lifecycle rule, which the suite's cleanup test cannot wait for.
-    name: `s3PassthroughDjangoStore on ${target.label}, every flag on, listing cleanup`,
+    name: `createS3PassthroughDjangoStore on ${target.label}, every flag on, listing cleanup`,
     largeValueBytes: 512 * 1024,
     createStore: async () => {
       const scratch = await scratchBucket(target);
       drop = scratch.drop;
-      return s3PassthroughDjangoStore({
+      return createS3PassthroughDjangoStore({
         s3: backendFor(target, {
           ...clientOptions(target),
           bucketName: scratch.bucket,
