@@ -139,3 +139,29 @@ export async function startEmbeddedS3(options = {}) {
     throw error;
   }
 }
+
+/**
+ * The embedded servers a process may need, each started on first use and stopped together by `stopAll()`.
+ * The bench uses it for its fresh-machine defaults and `pnpm test` (test/global-setup) for the backends'
+ * conformance suites when no server is configured: one implementation of "start what is missing".
+ */
+export function embeddedServers({ startedBy } = {}) {
+  let pg;
+  let s3;
+  return {
+    postgres: () => (pg ??= startEmbeddedPostgres({ port: 0, startedBy })),
+    s3: () => (s3 ??= startEmbeddedS3({ port: 0, startedBy })),
+    async stopAll() {
+      await Promise.all(
+        [pg, s3].map(async (p) => {
+          if (!p) return;
+          try {
+            await (await p).stop();
+          } catch {
+            // a server that failed to start has nothing to stop
+          }
+        }),
+      );
+    },
+  };
+}

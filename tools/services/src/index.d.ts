@@ -166,6 +166,30 @@ export interface EmbeddedS3 extends EmbeddedServer {
  */
 export function startEmbeddedS3(options?: EmbeddedServerOptions): Promise<EmbeddedS3>;
 
+/** Embedded servers started on first use (free ports, temporary data), stopped together. */
+export interface EmbeddedServers {
+  postgres(): Promise<EmbeddedPostgres>;
+  s3(): Promise<EmbeddedS3>;
+  /** Stops whatever was started; never throws. */
+  stopAll(): Promise<void>;
+}
+
+/**
+ * One place that starts what is missing: the bench's fresh-machine defaults and `pnpm test`'s global setup
+ * both use it. `startedBy` goes into each server's `description`.
+ */
+export function embeddedServers(options?: { startedBy?: string }): EmbeddedServers;
+
+/**
+ * A vitest global setup: starts the embedded servers in `needs` that no variable configures yet (never under
+ * NODESTORE_REQUIRE_SERVICES=1), sets NODESTORE_PG_EMBEDDED_URL / NODESTORE_S3_EMBEDDED_ENDPOINT, and returns
+ * the teardown that stops them.
+ */
+export function embeddedTestServers(
+  needs: ReadonlyArray<"postgres" | "s3">,
+  options?: { env?: Record<string, string | undefined>; log?: (line: string) => void },
+): () => Promise<(() => Promise<void>) | undefined>;
+
 export interface LatencyProxy {
   readonly name: string;
   /** "127.0.0.1:port" the proxy listens on. */
