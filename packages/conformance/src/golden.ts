@@ -1,5 +1,6 @@
 // Generated from packages/core/test/fixtures/codec.jsonl (vectors produced by Python: simplejson configured
 // as Sentry's nodestore encoder). A few payloads every backend must store and return byte for byte.
+// Do not edit: `node scripts/generate-golden.mjs` writes this file; a conformance test fails when it drifts.
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 

@@ -1,4 +1,4 @@
-import { createMemoryStore, MemoryBackend, passthrough } from "@nodestore/core";
+import { createMemoryStore, createPassthroughStore, MemoryBackend } from "@nodestore/core";
 import { runConformanceSuite } from "../src/index.js";
 
 runConformanceSuite({ name: "memory", createStore: () => createMemoryStore() });
@@ -6,7 +6,7 @@ runConformanceSuite({ name: "memory", createStore: () => createMemoryStore() });
 runConformanceSuite({
   name: "passthrough(memory, memory), every flag on",
   createStore: () =>
-    passthrough({
+    createPassthroughStore({
       primary: new MemoryBackend(),
       secondary: new MemoryBackend(),
       readThrough: true,
@@ -17,5 +17,5 @@ runConformanceSuite({
 
 runConformanceSuite({
   name: "passthrough(memory, memory), no flags",
-  createStore: () => passthrough({ primary: new MemoryBackend(), secondary: new MemoryBackend() }),
+  createStore: () => createPassthroughStore({ primary: new MemoryBackend(), secondary: new MemoryBackend() }),
 });
