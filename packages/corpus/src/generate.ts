@@ -1,8 +1,8 @@
 import { nodeId } from "./ids.js";
 import { createRng, hash32, type Rng } from "./prng.js";
-import { APP_DIR, type Plan, planError, planTransaction } from "./scenarios.js";
+import { APP_DIR, type Plan, planError, planTransaction } from "./scenarios/index.js";
 import { sdkHarness } from "./sdk.js";
-import { toStored } from "./stored.js";
+import { toStored } from "./stored/index.js";
 import type { CorpusEvent, CorpusMix, GenerateOptions } from "./types.js";
 
 const BATCH = 32;
