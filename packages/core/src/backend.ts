@@ -1,3 +1,4 @@
+import type { CorruptNodeError } from "./errors.js";
 import type { IdRules } from "./ids.js";
 
 /** Seconds. Sentry passes a `timedelta`; backends that keep no per-node expiry accept and ignore it. */
@@ -39,8 +40,12 @@ export interface NodeBackend {
 
   /** Decompressed bytes, or null when absent. */
   getBytes(id: string): Promise<Uint8Array | null>;
-  /** Ids are unique. Every id must be a key of the result, null when absent. */
-  getBytesMulti?(ids: readonly string[]): Promise<Map<string, Uint8Array | null>>;
+  /**
+   * Ids are unique. Every id must be a key of the result, null when absent. A node whose stored bytes cannot be
+   * decoded (base64, zlib, zstd) is its `CorruptNodeError` naming the id, not thrown: one bad node must not cost
+   * the batch. Every other failure is thrown.
+   */
+  getBytesMulti?(ids: readonly string[]): Promise<Map<string, Uint8Array | null | CorruptNodeError>>;
   /** Full overwrite. */
   setBytes(id: string, bytes: Uint8Array, ttl?: Ttl): Promise<void>;
   setBytesMulti?(entries: ReadonlyArray<readonly [id: string, bytes: Uint8Array]>, ttl?: Ttl): Promise<void>;

@@ -1,18 +1,27 @@
 import type { NodeBackend, Ttl } from "./backend.js";
 import { mapLimit } from "./concurrency.js";
+import { CorruptNodeError } from "./errors.js";
 
 /**
  * A backend's batch call when it has one, else its single call under a concurrency bound. The one place
  * that decides this, for the store and for composed backends alike.
  */
 
+/** Per id: the bytes, null when absent, or the node's `CorruptNodeError` (the batch goes on without it). */
 export async function getBytesMany(
   backend: NodeBackend,
   ids: readonly string[],
   concurrency: number,
-): Promise<Map<string, Uint8Array | null>> {
+): Promise<Map<string, Uint8Array | null | CorruptNodeError>> {
   if (backend.getBytesMulti) return backend.getBytesMulti(ids);
-  const values = await mapLimit(ids, concurrency, (id) => backend.getBytes(id));
+  const values = await mapLimit(ids, concurrency, async (id) => {
+    try {
+      return await backend.getBytes(id);
+    } catch (error) {
+      if (error instanceof CorruptNodeError) return error.withContext(id, backend.name);
+      throw error;
+    }
+  });
   return new Map(values.map((bytes, i) => [ids[i]!, bytes] as const));
 }
 

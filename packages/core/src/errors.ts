@@ -11,17 +11,31 @@ export type NodestoreErrorCode =
   | "LEGACY_PICKLE_NODE"
   | "BACKEND_UNAVAILABLE"
   | "BACKEND_ERROR"
-  | "NOT_SUPPORTED";
+  | "NOT_SUPPORTED"
+  | "INVALID_ARGUMENT";
 
 export class NodestoreError extends Error {
   readonly code: NodestoreErrorCode;
   readonly backend: string | undefined;
+  /**
+   * True when the same call may succeed later unchanged (the backend was unreachable, timed out or asked to
+   * slow down): retry with backoff. False for every error that repeats until something is fixed.
+   */
+  readonly retryable: boolean;
 
   constructor(code: NodestoreErrorCode, message: string, options?: { backend?: string; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.backend = options?.backend;
+    this.retryable = code === "BACKEND_UNAVAILABLE";
+  }
+}
+
+/** A call got an argument of the wrong kind, e.g. one string where a list of ids is expected. */
+export class InvalidArgumentError extends NodestoreError {
+  constructor(message: string) {
+    super("INVALID_ARGUMENT", message);
   }
 }
 
@@ -119,7 +133,10 @@ export class LegacyPickleNodeError extends NodestoreError {
   }
 }
 
-/** The backend could not be reached (connection refused, DNS, timeout). Safe to retry later. */
+/**
+ * The backend could not be reached or did not answer in time (connection refused or cut, DNS, timeout,
+ * throttling, 5xx). `retryable` is true: the same call may succeed later.
+ */
 export class BackendUnavailableError extends NodestoreError {
   constructor(backend: string, detail: string, cause?: unknown) {
     super("BACKEND_UNAVAILABLE", `Backend "${backend}" is unavailable: ${detail}`, { backend, cause });

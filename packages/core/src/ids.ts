@@ -67,6 +67,15 @@ export function validateNodeId(id: unknown, rules: IdRules = {}, backend?: strin
     throw new InvalidIdError(String(id), `a node id is a string, got ${typeof id}`, backend);
   }
   if (id.length === 0) throw new InvalidIdError(id, "a node id cannot be empty", backend);
+  // A lone surrogate has no UTF-8 form: Postgres, S3 keys and HTTP bodies would each store some replacement,
+  // and two different ids would become one stored key.
+  if (!id.isWellFormed()) {
+    throw new InvalidIdError(
+      id,
+      "not well-formed Unicode (a lone surrogate); no backend can store it exactly",
+      backend,
+    );
+  }
   if (rules.maxLength !== undefined && id.length > rules.maxLength && [...id].length > rules.maxLength) {
     throw new InvalidIdError(id, `longer than ${rules.maxLength} characters`, backend);
   }

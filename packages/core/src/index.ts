@@ -19,9 +19,11 @@ export { isNetworkError } from "./network.js";
 export { positiveInt } from "./options.js";
 export { createPassthroughStore, PassthroughBackend, type PassthroughOptions } from "./passthrough.js";
 export {
+  CorruptNode,
   createNodeStore,
   LegacyPickleNode,
   type NodeObject,
+  type NodeReadResult,
   NodeStore,
   type NodeStoreOptions,
   type NodeSubkeys,

@@ -1,6 +1,6 @@
 import type { CleanupOptions, CleanupResult, NodeBackend, Ttl } from "./backend.js";
 import { deleteMany, getBytesMany, setBytesMany } from "./batch.js";
-import { NotSupportedError } from "./errors.js";
+import { type CorruptNodeError, NotSupportedError } from "./errors.js";
 import type { IdRules } from "./ids.js";
 import { NodeStore, type NodeStoreOptions } from "./store.js";
 
@@ -65,7 +65,8 @@ export class PassthroughBackend implements NodeBackend {
     return bytes;
   }
 
-  async getBytesMulti(ids: readonly string[]): Promise<Map<string, Uint8Array | null>> {
+  /** A corrupt node on the primary stays its error: only a miss reads through, never damage. */
+  async getBytesMulti(ids: readonly string[]): Promise<Map<string, Uint8Array | null | CorruptNodeError>> {
     const found = await getBytesMany(this.primary, ids, this.#concurrency);
     if (!this.#read) return found;
     const misses = ids.filter((id) => isMiss(found.get(id)));
@@ -137,7 +138,8 @@ export function createPassthroughStore(options: PassthroughOptions): NodeStore {
   return new NodeStore(new PassthroughBackend(options), options);
 }
 
-const isMiss = (bytes: Uint8Array | null | undefined): boolean => bytes == null || bytes.byteLength === 0;
+const isMiss = (bytes: Uint8Array | CorruptNodeError | null | undefined): boolean =>
+  bytes == null || (bytes instanceof Uint8Array && bytes.byteLength === 0);
 
 function bothRules(a: NodeBackend, b: NodeBackend): IdRules {
   const maxLength = minDefined(a.idRules?.maxLength, b.idRules?.maxLength);

@@ -1,7 +1,9 @@
+import { checkTtl, describe, listArgument } from "./arguments.js";
 import type { CleanupOptions, CleanupResult, NodeBackend, Ttl } from "./backend.js";
 import { deleteMany, getBytesMany, setBytesMany } from "./batch.js";
 import {
   CorruptNodeError,
+  InvalidArgumentError,
   InvalidDataError,
   LegacyPickleNodeError,
   NotSupportedError,
@@ -9,6 +11,9 @@ import {
 } from "./errors.js";
 import { decodeNodeData, encodeNodeData } from "./format/index.js";
 import { validateNodeId } from "./ids.js";
+import { CorruptNode, LegacyPickleNode, type NodeReadResult } from "./markers.js";
+
+export { CorruptNode, LegacyPickleNode, type NodeReadResult } from "./markers.js";
 
 /** A decoded main payload: always a JSON object (Sentry's Django reader requires the bytes to start with `{`). */
 export type NodeObject = Record<string, unknown>;
@@ -24,15 +29,6 @@ export type NodeSubkeys =
   | Readonly<Record<string, unknown>>
   | ReadonlyArray<readonly [name: string, value: unknown]>;
 
-/** A row written before 2021 holding a pickled payload, returned instead of failing a whole batch. */
-export class LegacyPickleNode {
-  constructor(
-    readonly id: string,
-    /** The decompressed pickle bytes, for operators who want to convert them with Python. */
-    readonly bytes: Uint8Array,
-  ) {}
-}
-
 export interface NodeStoreOptions {
   /** Calls in flight when a batch operation falls back to single calls. Default 16. */
   readonly concurrency?: number;
@@ -41,6 +37,12 @@ export interface NodeStoreOptions {
    * Sentry's Django reader ("empty"), or a thrown `LegacyPickleNodeError` ("throw").
    */
   readonly legacyPickle?: "marker" | "empty" | "throw";
+  /**
+   * What `getMulti` does with a node whose stored bytes are damaged: a `CorruptNode` in its place, the other
+   * nodes served ("marker", default), or throw the first node's `CorruptNodeError` ("throw"). `get` of one
+   * node and `getBytesMulti` always throw it.
+   */
+  readonly corruptNodes?: "marker" | "throw";
 }
 
 /**
@@ -53,11 +55,13 @@ export class NodeStore {
   readonly backend: NodeBackend;
   readonly #concurrency: number;
   readonly #legacy: "marker" | "empty" | "throw";
+  readonly #corrupt: "marker" | "throw";
 
   constructor(backend: NodeBackend, options: NodeStoreOptions = {}) {
     this.backend = backend;
     this.#concurrency = options.concurrency ?? 16;
     this.#legacy = options.legacyPickle ?? "marker";
+    this.#corrupt = options.corruptNodes ?? "marker";
     if (!(this.#concurrency >= 1))
       throw new RangeError(`concurrency must be >= 1, got ${options.concurrency}`);
   }
@@ -67,14 +71,27 @@ export class NodeStore {
     return this.#decode(id, await this.backend.getBytes(id), subkey ?? null) as T | null;
   }
 
-  /** Duplicate ids are removed keeping order; every id is a key of the result, null when missing. */
+  /**
+   * Duplicate ids are removed keeping order; every id is a key of the result, null when missing. A node that
+   * cannot be decoded is a `CorruptNode` (or throws, with `corruptNodes: "throw"`); the others are served.
+   */
   async getMulti<T = NodeObject>(
     ids: Iterable<string>,
     subkey?: string | null,
-  ): Promise<Map<string, T | null>> {
-    const found = await this.getBytesMulti(ids);
-    const out = new Map<string, T | null>();
-    for (const [id, bytes] of found) out.set(id, this.#decode(id, bytes, subkey ?? null) as T | null);
+  ): Promise<Map<string, NodeReadResult<T>>> {
+    const found = await this.#readMany(ids, "getMulti");
+    const out = new Map<string, NodeReadResult<T>>();
+    for (const [id, bytes] of found) {
+      let value: unknown;
+      try {
+        if (bytes instanceof CorruptNodeError) throw bytes;
+        value = this.#decode(id, bytes, subkey ?? null);
+      } catch (error) {
+        if (!(error instanceof CorruptNodeError) || this.#corrupt === "throw") throw error;
+        value = new CorruptNode(id, error.withContext(id, this.backend.name));
+      }
+      out.set(id, value as NodeReadResult<T>);
+    }
     return out;
   }
 
@@ -85,13 +102,20 @@ export class NodeStore {
 
   async setSubkeys(id: string, data: { main: NodeObject; subkeys?: NodeSubkeys }, ttl?: Ttl): Promise<void> {
     this.#checkId(id);
+    if (typeof data !== "object" || data === null) {
+      throw new InvalidDataError(`setSubkeys() takes { main, subkeys? }, got ${describe(data)}`, id);
+    }
     await this.#write(id, this.#encode(id, data.main, data.subkeys), ttl);
   }
 
   /** Writes many nodes; a repeated id keeps its last value. Not atomic across ids. */
   async setMulti(nodes: Iterable<NodeWrite>, ttl?: Ttl): Promise<void> {
     const encoded = new Map<string, Uint8Array>();
-    for (const { id, main, subkeys } of nodes) {
+    for (const node of listArgument(nodes, "setMulti", "nodes")) {
+      if (typeof node !== "object" || node === null) {
+        throw new InvalidDataError(`setMulti() takes { id, main, subkeys? } objects, got ${describe(node)}`);
+      }
+      const { id, main, subkeys } = node;
       this.#checkId(id);
       encoded.delete(id);
       encoded.set(id, this.#encode(id, main, subkeys));
@@ -105,10 +129,20 @@ export class NodeStore {
     return this.backend.getBytes(id);
   }
 
+  /** Raw bytes of many nodes; a node whose stored bytes are damaged throws its `CorruptNodeError`. */
   async getBytesMulti(ids: Iterable<string>): Promise<Map<string, Uint8Array | null>> {
-    const unique = [...new Set(ids)];
+    const found = await this.#readMany(ids, "getBytesMulti");
+    for (const value of found.values()) if (value instanceof CorruptNodeError) throw value;
+    return found as Map<string, Uint8Array | null>;
+  }
+
+  async #readMany(
+    ids: Iterable<string>,
+    call: string,
+  ): Promise<Map<string, Uint8Array | null | CorruptNodeError>> {
+    const unique = [...new Set(listArgument(ids, call, "ids"))];
     for (const id of unique) this.#checkId(id);
-    const out = new Map<string, Uint8Array | null>();
+    const out = new Map<string, Uint8Array | null | CorruptNodeError>();
     if (unique.length === 0) return out;
     const found = await getBytesMany(this.backend, unique, this.#concurrency);
     for (const id of unique) out.set(id, found.get(id) ?? null);
@@ -127,7 +161,11 @@ export class NodeStore {
   ): Promise<void> {
     checkTtl(ttl);
     const unique = new Map<string, Uint8Array>();
-    for (const [id, bytes] of entries) {
+    for (const entry of listArgument(entries, "setBytesMulti", "entries")) {
+      if (!Array.isArray(entry)) {
+        throw new InvalidArgumentError(`setBytesMulti() takes [id, bytes] pairs, got ${describe(entry)}`);
+      }
+      const [id, bytes] = entry as readonly [string, Uint8Array];
       this.#checkId(id);
       this.#checkSize(id, bytes);
       unique.delete(id);
@@ -145,7 +183,7 @@ export class NodeStore {
 
   /** Idempotent; not atomic (a failure can leave a partial delete, as in Sentry). */
   async deleteMulti(ids: Iterable<string>): Promise<void> {
-    const unique = [...new Set(ids)];
+    const unique = [...new Set(listArgument(ids, "deleteMulti", "ids"))];
     for (const id of unique) this.#checkId(id);
     if (unique.length === 0) return;
     await deleteMany(this.backend, unique, this.#concurrency);
@@ -231,10 +269,4 @@ export class NodeStore {
 
 export function createNodeStore(backend: NodeBackend, options?: NodeStoreOptions): NodeStore {
   return new NodeStore(backend, options);
-}
-
-function checkTtl(ttl: Ttl | undefined): void {
-  if (ttl !== undefined && !(typeof ttl === "number" && Number.isFinite(ttl) && ttl > 0)) {
-    throw new InvalidDataError(`ttl is a positive number of seconds, got ${String(ttl)}`);
-  }
 }
