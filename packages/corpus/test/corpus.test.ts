@@ -41,11 +41,11 @@ describe("generateCorpus", () => {
     expect(digest(other)).not.toBe(digest(prefix));
   });
 
-  it("is fast enough: 500 events in a few seconds", async () => {
-    const t0 = performance.now();
+  // Its speed is the bench's business (no timing assertions in tests); here: a larger run completes whole.
+  it("generates 500 events, each with its own node id", async () => {
     const events = await generateCorpus({ seed: 7, count: 500 });
     expect(events).toHaveLength(500);
-    expect(performance.now() - t0).toBeLessThan(15_000);
+    expect(new Set(events.map((e) => e.id)).size).toBe(500);
   });
 
   it("has the intended size distribution (encoded main + subkeys)", () => {
