@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Python reference timings for the @nodestore codec benchmark.
 
-Times what Sentry itself runs on the same corpus the TypeScript side uses:
-  * nodestore `_encode` with Sentry's JSON encoder (simplejson, separators=(",", ":"), sort_keys=True,
-    ensure_ascii=True, allow_nan=True) and `_decode` (bytes.splitlines() + simplejson.loads),
+Times what Sentry itself runs on the same corpus the TypeScript side uses, imported from compat/shim (the
+`sentry` stand-in the compatibility tests use, so the settings live in one place):
+  * `NodeStorage._encode` with Sentry's JSON encoder (simplejson, separators=(",", ":"), sort_keys=True,
+    ensure_ascii=True, allow_nan=True) and `NodeStorage._decode` (bytes.splitlines() + simplejson.loads),
   * zlib.compress / zlib.decompress (level -1 = 6, as Sentry),
   * base64(zlib(...)) / zlib.decompress(b64decode(...)) (sentry.utils.strings.compress, the Django column),
   * zstandard.ZstdCompressor().compress / ZstdDecompressor().decompress (level 3, python-zstandard defaults).
@@ -15,49 +16,37 @@ stdin with one timing line on stdout, until stdin closes.
 Exit code 3 (with {"skipped": reason}) if simplejson/zstandard is missing.
 """
 import argparse
-import base64
 import hashlib
 import json
+import os
 import platform
 import statistics
 import sys
 import time
 import zlib
 
+# Launched as a plain script (no PYTHONPATH): the shim is found from this file's place, as s3_plugin.py does.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "compat", "shim"))
+
 try:
     import simplejson
     import zstandard
+    from sentry.nodestore.base import NodeStorage, json_loads
+    from sentry.utils.strings import compress as django_compress, decompress as django_decompress
 except ImportError as e:  # the caller prints why the reference was skipped
     print(json.dumps({"skipped": "%s (%s)" % (e, sys.executable)}))
     sys.exit(3)
 
-json_dumps = simplejson.JSONEncoder(
-    separators=(",", ":"),
-    sort_keys=True,
-    skipkeys=False,
-    ensure_ascii=True,
-    check_circular=True,
-    allow_nan=True,
-    indent=None,
-    encoding="utf-8",
-    default=None,
-).encode
-json_loads = simplejson.loads
+_storage = NodeStorage()
 
 
 def sentry_encode(main, subkeys):
-    # NodeStorage._encode({None: main, **subkeys})
-    lines = [json_dumps(main).encode("utf8")]
-    for key, value in subkeys:
-        lines.append(key.encode("ascii"))
-        lines.append(json_dumps(value).encode("utf8"))
-    return b"\n".join(lines)
+    # What set_subkeys(id, {None: main, **subkeys}) encodes; _encode pops None, so each call gets its own dict.
+    return _storage._encode({None: main, **subkeys})
 
 
 def sentry_decode_main(value):
-    # NodeStorage._decode(value, subkey=None)
-    lines_iter = iter(value.splitlines())
-    return json_loads(next(lines_iter))
+    return _storage._decode(value, subkey=None)
 
 
 def decode_all(value):
@@ -83,13 +72,13 @@ def main():
         for line in f:
             if line.strip():
                 obj = json_loads(line)
-                events.append((obj["main"], [(k, v) for k, v in obj.get("subkeys") or []]))
+                events.append((obj["main"], {k: v for k, v in obj.get("subkeys") or []}))
 
     encoded = [sentry_encode(m, s) for m, s in events]
     main_bytes = sum(len(e.split(b"\n", 1)[0]) for e in encoded)
     total_bytes = sum(len(e) for e in encoded)
     zlibbed = [zlib.compress(e) for e in encoded]
-    django = [base64.b64encode(z).decode("utf-8") for z in zlibbed]
+    django = [django_compress(e) for e in encoded]
     cctx = zstandard.ZstdCompressor()
     dctx = zstandard.ZstdDecompressor()
     zstded = [cctx.compress(e) for e in encoded]
@@ -116,11 +105,11 @@ def main():
 
     def run_django_c():
         for e in encoded:
-            base64.b64encode(zlib.compress(e)).decode("utf-8")
+            django_compress(e)
 
     def run_django_d():
         for s in django:
-            zlib.decompress(base64.b64decode(s))
+            django_decompress(s)
 
     def run_zstd_c():
         for e in encoded:
@@ -132,11 +121,11 @@ def main():
 
     def run_django_write():
         for m, s in events:
-            base64.b64encode(zlib.compress(sentry_encode(m, s))).decode("utf-8")
+            django_compress(sentry_encode(m, s))
 
     def run_django_read():
         for s in django:
-            sentry_decode_main(zlib.decompress(base64.b64decode(s)))
+            sentry_decode_main(django_decompress(s))
 
     ops = {
         "encode": run_encode,

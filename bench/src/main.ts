@@ -1,16 +1,13 @@
 /**
- * Benchmark entry point: `pnpm bench [-- --quick] [--only codec] [--corpus PATH]`.
- * Each benchmark lives in its own folder (src/codec, src/providers) and registers here.
+ * Benchmark entry point: `pnpm bench [--quick] [--only codec] [--corpus PATH] …` (see cli.ts for every flag).
+ * Each benchmark lives in its own folder under src/benchmarks/ and registers here.
  */
 import { writeFile } from "node:fs/promises";
-import { type Args, parseArgs, USAGE } from "./args.js";
-import { runCodecBench } from "./codec/index.js";
-import { extractProvidersFlags, PROVIDERS_USAGE, runProvidersBench } from "./providers/index.js";
+import { runCodecBench } from "./benchmarks/codec/index.js";
+import { runProvidersBench } from "./benchmarks/providers/index.js";
+import { type BenchArgs, parseBenchArgs, USAGE } from "./cli.js";
 
-type Benchmark = { name: string; description: string; run(args: Args): Promise<unknown> };
-
-// The providers flags are taken out first; the rest goes to the shared parser.
-const { options: providerFlags, rest } = extractProvidersFlags(process.argv.slice(2));
+type Benchmark = { name: string; description: string; run(args: BenchArgs): Promise<unknown> };
 
 const BENCHMARKS: Benchmark[] = [
   {
@@ -24,7 +21,7 @@ const BENCHMARKS: Benchmark[] = [
       "throughput, latency, requests/call and bytes stored per backend (memory, django-pg, s3), embedded or your servers",
     run: (args) =>
       runProvidersBench({
-        ...providerFlags,
+        ...args.providers,
         quick: args.quick,
         corpus: args.corpus,
         count: args.count,
@@ -34,10 +31,9 @@ const BENCHMARKS: Benchmark[] = [
 ];
 
 async function main(): Promise<void> {
-  const args = parseArgs(rest);
+  const args = parseBenchArgs(process.argv.slice(2));
   if (args.help) {
     console.log(USAGE);
-    console.log(PROVIDERS_USAGE);
     console.log(
       `\nBenchmarks:\n${BENCHMARKS.map((b) => `  ${b.name.padEnd(10)} ${b.description}`).join("\n")}`,
     );

@@ -1,7 +1,7 @@
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { s3Env, serviceEnv } from "@nodestore/services";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ProvidersBenchResult, runProvidersBench } from "../src/providers/index.js";
+import { type ProvidersBenchResult, runProvidersBench } from "../src/benchmarks/providers/index.js";
 
 // The s3-rtt provider end to end on the services' SeaweedFS through their Toxiproxy, in a tiny run: it must run
 // every scenario and every issue #5 comparison through the proxy, then leave no proxy and no bucket behind.

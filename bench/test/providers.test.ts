@@ -4,11 +4,10 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  extractProvidersFlags,
   type ProvidersBenchResult,
   providersResultJsonSchema,
   runProvidersBench,
-} from "../src/providers/index.js";
+} from "../src/benchmarks/providers/index.js";
 
 // A tiny run against memory only (no server is started: --no-embedded and an empty environment make django-pg
 // and s3 skip). No timing assertions: only structure and arithmetic that must hold on any machine.
@@ -147,46 +146,5 @@ describe("providers bench, tiny mode on memory", () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain("<svg");
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org)/);
-  });
-});
-
-describe("extractProvidersFlags", () => {
-  it("takes the providers flags out and leaves the others", () => {
-    const { options, rest } = extractProvidersFlags([
-      "--quick",
-      "--providers",
-      "memory,s3",
-      "--pg=postgres://u:p@127.0.0.1/db",
-      "--s3-endpoint",
-      "http://127.0.0.1:9000",
-      "--s3-bucket",
-      "b",
-      "--no-embedded",
-      "--runs",
-      "4",
-      "--count",
-      "50",
-      "--no-write",
-      "--s3-rtt=20",
-      "--toxiproxy",
-      "http://127.0.0.1:18474",
-    ]);
-    expect(options).toEqual({
-      providers: ["memory", "s3"],
-      pg: "postgres://u:p@127.0.0.1/db",
-      s3: { endpoint: "http://127.0.0.1:9000", bucket: "b" },
-      s3RttMs: 20,
-      toxiproxy: "http://127.0.0.1:18474",
-      embedded: false,
-      runs: 4,
-      outDir: null,
-    });
-    expect(rest).toEqual(["--quick", "--count", "50"]);
-  });
-
-  it("refuses an RTT that cannot be split evenly into whole ms each way", () => {
-    expect(() => extractProvidersFlags(["--s3-rtt", "5"])).toThrow(/even number of ms/);
-    expect(() => extractProvidersFlags(["--s3-rtt", "0"])).toThrow(/even number of ms/);
-    expect(() => extractProvidersFlags(["--s3-rtt", "x"])).toThrow(/even number of ms/);
   });
 });

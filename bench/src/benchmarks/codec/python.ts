@@ -3,9 +3,9 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { benchPath } from "../../paths.js";
 
-const SCRIPT = fileURLToPath(new URL("../../python/codec_bench.py", import.meta.url));
+const SCRIPT = benchPath("python/codec_bench.py");
 
 export type PythonTiming = {
   median_s: number;

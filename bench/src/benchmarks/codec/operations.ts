@@ -19,8 +19,13 @@ export type Operation = {
 export let sink: unknown;
 
 export function operations(c: Prepared): Operation[] {
-  const { events, encoded, mainText, allText, zlib, django, zstd } = c;
-  const n = events.length;
+  return [...jsonOperations(c), ...compressionOperations(c), ...djangoOperations(c)];
+}
+
+/** The codec proper, beside JSON.* on the same data. */
+function jsonOperations(c: Prepared): Operation[] {
+  const { events, encoded, mainText, allText } = c;
+  const n = c.events.length;
   return [
     {
       id: "encode",
@@ -75,6 +80,14 @@ export function operations(c: Prepared): Operation[] {
         },
       },
     },
+  ];
+}
+
+/** The compression layers alone, on the encoded bytes. */
+function compressionOperations(c: Prepared): Operation[] {
+  const { encoded, zlib, django, zstd } = c;
+  const n = c.events.length;
+  return [
     {
       id: "zlib_compress",
       label: "zlib compress",
@@ -143,6 +156,14 @@ export function operations(c: Prepared): Operation[] {
         },
       },
     },
+  ];
+}
+
+/** The Django backend's whole write and read path: codec and compression together. */
+function djangoOperations(c: Prepared): Operation[] {
+  const { events, django } = c;
+  const n = c.events.length;
+  return [
     {
       id: "django_write",
       label: "Django write: encode+zlib+b64",

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { encodeNodeData } from "@nodestore/core";
 import { type CorpusEvent, generateCorpus, loadCorpus } from "@nodestore/corpus";
-import type { CorpusInfo } from "../report/schema.js";
+import type { CorpusInfo } from "../../report/schema.js";
 import { median, percentileSorted } from "./stats.js";
 
 /** The events, and everything a workload needs about them, computed once outside the timed loops. */

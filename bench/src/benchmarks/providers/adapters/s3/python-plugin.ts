@@ -1,9 +1,9 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { pythonExecutable } from "../codec/python.js";
+import { benchPath } from "../../../../paths.js";
+import { pythonExecutable } from "../../../codec/python.js";
 
-const SCRIPT = fileURLToPath(new URL("../../python/s3_plugin.py", import.meta.url));
+const SCRIPT = benchPath("python/s3_plugin.py");
 
 export interface PythonPluginSettings {
   /** Leave out for AWS (boto3's default endpoint for the region). */

@@ -1,4 +1,4 @@
-import type { Distribution, LatencySummary } from "../report/schema.js";
+import type { Distribution, LatencySummary } from "../../report/schema.js";
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
