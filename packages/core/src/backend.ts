@@ -30,11 +30,18 @@ export interface NodeBackend {
   /** Short name used in errors and logs, e.g. "django-pg". */
   readonly name: string;
   readonly idRules?: IdRules;
-  /** Largest decompressed payload the backend accepts, checked by core before writing. */
+  /**
+   * Largest decompressed payload the backend accepts, checked by core before writing. The backend passes the
+   * same number to the decoders it uses (`zlibBase64.decode(text, maxValueBytes)`,
+   * `decompressTagged(bytes, codec, maxValueBytes)`), so a stored value that inflates past it is a
+   * `CorruptNodeError` naming the id, not an exhausted heap. Without it, decoders stop at
+   * `DEFAULT_MAX_VALUE_BYTES` (64 MiB).
+   */
   readonly maxValueBytes?: number;
   /**
-   * True when rows may hold pre-2021 pickled payloads (Sentry's Django table): core then reports a main
-   * payload that is not a JSON object as a legacy node instead of decoding it.
+   * True when rows may hold pre-2021 pickled payloads (Sentry's Django table): core then reports a payload
+   * that starts like a pickle (`looksLikePickle`) as a legacy node instead of decoding it, and any other payload
+   * not starting with `{` as a `CorruptNodeError` (Sentry's Django reader reads only those two forms).
    */
   readonly mayHoldLegacyPickle?: boolean;
 

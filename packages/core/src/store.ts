@@ -9,7 +9,7 @@ import {
   NotSupportedError,
   PayloadTooLargeError,
 } from "./errors.js";
-import { decodeNodeData, encodeNodeData } from "./format/index.js";
+import { decodeNodeData, encodeNodeData, looksLikePickle } from "./format/index.js";
 import { validateNodeId } from "./ids.js";
 import { CorruptNode, LegacyPickleNode, type NodeReadResult } from "./markers.js";
 
@@ -68,7 +68,7 @@ export class NodeStore {
 
   async get<T = NodeObject>(id: string, subkey?: string | null): Promise<T | null> {
     this.#checkId(id);
-    return this.#decode(id, await this.backend.getBytes(id), subkey ?? null) as T | null;
+    return this.#decode(id, await this.#getOne(id), subkey ?? null) as T | null;
   }
 
   /**
@@ -88,7 +88,7 @@ export class NodeStore {
         value = this.#decode(id, bytes, subkey ?? null);
       } catch (error) {
         if (!(error instanceof CorruptNodeError) || this.#corrupt === "throw") throw error;
-        value = new CorruptNode(id, error.withContext(id, this.backend.name));
+        value = new CorruptNode(id, error);
       }
       out.set(id, value as NodeReadResult<T>);
     }
@@ -126,7 +126,16 @@ export class NodeStore {
   /** Raw decompressed bytes, no decoding. */
   async getBytes(id: string): Promise<Uint8Array | null> {
     this.#checkId(id);
-    return this.backend.getBytes(id);
+    return this.#getOne(id);
+  }
+
+  /** The backend's bytes; damage it reports (base64, zlib, zstd) is named with the id and backend. */
+  async #getOne(id: string): Promise<Uint8Array | null> {
+    try {
+      return await this.backend.getBytes(id);
+    } catch (error) {
+      throw error instanceof CorruptNodeError ? error.withContext(id, this.backend.name) : error;
+    }
   }
 
   /** Raw bytes of many nodes; a node whose stored bytes are damaged throws its `CorruptNodeError`. */
@@ -145,7 +154,10 @@ export class NodeStore {
     const out = new Map<string, Uint8Array | null | CorruptNodeError>();
     if (unique.length === 0) return out;
     const found = await getBytesMany(this.backend, unique, this.#concurrency);
-    for (const id of unique) out.set(id, found.get(id) ?? null);
+    for (const id of unique) {
+      const value = found.get(id) ?? null;
+      out.set(id, value instanceof CorruptNodeError ? value.withContext(id, this.backend.name) : value);
+    }
     return out;
   }
 
@@ -212,6 +224,13 @@ export class NodeStore {
     await this.backend.close?.();
   }
 
+  #legacyNode(id: string, bytes: Uint8Array, subkey: string | null): unknown {
+    if (subkey !== null) return null; // Sentry's Django reader: no subkeys in legacy rows
+    if (this.#legacy === "empty") return {};
+    if (this.#legacy === "throw") throw new LegacyPickleNodeError(id, this.backend.name);
+    return new LegacyPickleNode(id, bytes);
+  }
+
   #checkId(id: string): void {
     validateNodeId(id, this.backend.idRules, this.backend.name);
   }
@@ -250,15 +269,22 @@ export class NodeStore {
     }
   }
 
+  /**
+   * On a backend that may hold pre-2021 rows, a payload that does not start with `{` is a legacy node only when
+   * it looks like a pickle (`looksLikePickle`); anything else there (text, other JSON) is a `CorruptNodeError`
+   * at the json layer: Sentry's Django reader can read it neither as JSON nor as a pickle.
+   */
   #decode(id: string, bytes: Uint8Array | null, subkey: string | null): unknown {
     if (bytes === null) return null;
-    if (this.backend.mayHoldLegacyPickle && bytes.byteLength > 0 && bytes[0] !== 0x7b) {
-      if (subkey !== null) return null; // Sentry's Django reader: no subkeys in legacy rows
-      if (this.#legacy === "empty") return {};
-      if (this.#legacy === "throw") throw new LegacyPickleNodeError(id, this.backend.name);
-      return new LegacyPickleNode(id, bytes);
-    }
     try {
+      if (this.backend.mayHoldLegacyPickle && bytes.byteLength > 0 && bytes[0] !== 0x7b) {
+        if (looksLikePickle(bytes)) return this.#legacyNode(id, bytes, subkey);
+        decodeNodeData(bytes); // throws the precise JSON error when it is not JSON at all
+        throw new CorruptNodeError(
+          "json",
+          "main does not start with '{' and is not a pickle; Sentry's Django reader can read neither",
+        );
+      }
       return decodeNodeData(bytes, subkey);
     } catch (error) {
       if (error instanceof CorruptNodeError) throw error.withContext(id, this.backend.name);

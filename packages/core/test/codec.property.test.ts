@@ -71,9 +71,14 @@ function isPrintableAscii(bytes: Uint8Array, allowNewline: boolean): boolean {
   return bytes.every((b) => (b >= 0x20 && b <= 0x7e) || (allowNewline && b === 0x0a));
 }
 
-const subkeyName = fc
-  .stringMatching(/^[\x21-\x7e]([\x20-\x7e]{0,10}[\x21-\x7e])?$/)
-  .filter((s) => s.length > 0);
+// The empty name included: Sentry writes it as an empty key line and reads it back (issue #10, case 12).
+const subkeyName = fc.oneof(
+  { weight: 1, arbitrary: fc.constant("") },
+  {
+    weight: 9,
+    arbitrary: fc.stringMatching(/^[\x21-\x7e]([\x20-\x7e]{0,10}[\x21-\x7e])?$/).filter((s) => s.length > 0),
+  },
+);
 const subkeyList = fc.uniqueArray(fc.tuple(subkeyName, anyValue), { maxLength: 4, selector: ([n]) => n });
 
 describe("codec properties", () => {

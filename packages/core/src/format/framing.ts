@@ -10,9 +10,10 @@ const CR = 0x0d;
 
 /**
  * A subkey name exactly as found on its line, for names Sentry's writer can emit but a canonical name may not
- * be: surrounding whitespace (readers strip it, so `name` is what `get(id, subkey)` matches) or non-ASCII
- * (older Sentry wrote names as UTF-8). Only the lossless parser creates these; `encodeNodeData` writes `raw`
- * verbatim, so a payload can be copied byte for byte. New data should use plain string names.
+ * be: surrounding whitespace (readers strip it, so `name` is what `get(id, subkey)` matches), non-ASCII
+ * (older Sentry wrote names as UTF-8), or a name already stored earlier in the same payload (readers find only
+ * the first). Only the lossless parser creates these; `encodeNodeData` writes `raw` verbatim (a repeated name
+ * included), so a payload can be copied byte for byte. New data should use plain string names.
  */
 export class RawSubkeyName {
   readonly raw: string;
@@ -48,11 +49,11 @@ export function stripPy(s: string): string {
 
 /**
  * Why a plain subkey name cannot be written, or undefined if it can. Names must read back through Sentry's
- * reader: non-empty, ASCII (it calls `subkey.encode("ascii")`), no line break, no surrounding whitespace.
+ * reader: ASCII (it calls `subkey.encode("ascii")`), no line break, no surrounding whitespace. The empty name
+ * is fine: Sentry's writer gives `{main}\n\n{value}` for it and its reader finds it (an empty key line).
  */
 export function subkeyNameProblem(name: unknown): string | undefined {
   if (typeof name !== "string") return `must be a string, got ${name === null ? "null" : typeof name}`;
-  if (name.length === 0) return "must not be empty";
   if (/[\n\r]/.test(name)) return "must not contain a line break (it would split the framing)";
   if (/[^\x00-\x7f]/.test(name)) return "must be ASCII (Sentry encodes subkey names as ASCII)";
   if (stripPy(name) !== name)

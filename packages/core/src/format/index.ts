@@ -16,6 +16,7 @@ export {
   type CompressionCodec,
   compression,
   compressTagged,
+  DEFAULT_MAX_VALUE_BYTES,
   decompressTagged,
   isZstdFrame,
   type TaggedBytes,
@@ -32,3 +33,4 @@ export {
   parseNodeData,
   type Subkeys,
 } from "./node-data.js";
+export { looksLikePickle } from "./pickle.js";

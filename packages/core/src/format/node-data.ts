@@ -45,7 +45,11 @@ export function encodeNodeData(
       const [name, value] = entry;
       const line = subkeyLine(name, i);
       if (seen) {
-        if (seen.has(line)) throw new InvalidDataError(`Subkey name ${JSON.stringify(line)} appears twice`);
+        // A repeated RawSubkeyName is a stored payload being copied (the lossless parser made it); a repeated
+        // plain name is a mistake: readers would never find the second value.
+        if (seen.has(line) && !(name instanceof RawSubkeyName)) {
+          throw new InvalidDataError(`Subkey name ${JSON.stringify(line)} appears twice`);
+        }
         seen.add(line);
       }
       s += `\n${line}\n${encodeJson(value, `subkey ${JSON.stringify(line)}`)}`;
@@ -112,8 +116,9 @@ export function decodeNodeData(bytes: Uint8Array, subkey?: string | null): unkno
  *
  * `{ lossless: true }`: `encodeNodeData(r.main, r.subkeys)` gives back any payload Sentry's writer produced,
  * byte for byte. Integral float literals become `PyFloat`, names that a plain string cannot reproduce become
- * `RawSubkeyName`. Throws `CorruptNodeError` (layer "framing") where no encoding could reproduce the bytes:
- * a trailing name without a value, or a name stored twice. CR/CRLF line breaks are read but rewritten as LF.
+ * `RawSubkeyName`. A name stored twice keeps every entry in stored order, the repeats as `RawSubkeyName`
+ * (readers, ours and Sentry's, find the first). Throws `CorruptNodeError` (layer "framing") where no encoding
+ * could reproduce the bytes: a trailing name without a value. CR/CRLF line breaks are read but rewritten as LF.
  */
 export function parseNodeData(bytes: Uint8Array, options?: { lossless?: boolean }): ParsedNodeData {
   const lossless = options?.lossless === true;
@@ -138,20 +143,13 @@ export function parseNodeData(bytes: Uint8Array, options?: { lossless?: boolean 
     const valueEnd = lineEnd(buf, valueStart);
     start = nextLineStart(buf, valueEnd);
     const seenKey = lossless ? raw : stripPy(raw);
-    if (seen.has(seenKey)) {
-      if (lossless) {
-        throw new CorruptNodeError(
-          "framing",
-          `subkey ${JSON.stringify(raw)} is stored twice; Sentry reads only the first, and no encoder writes this`,
-        );
-      }
-      continue;
-    }
+    const repeated = seen.has(seenKey);
+    if (repeated && !lossless) continue;
     seen.add(seenKey);
-    const where = `subkey ${JSON.stringify(seenKey)}`;
+    const where = `subkey ${JSON.stringify(seenKey)}${repeated ? " (stored again)" : ""}`;
     const value = parseJson(lineText(buf, valueStart, valueEnd, where), lossless, where);
     const name: SubkeyName =
-      !lossless || subkeyNameProblem(raw) === undefined ? seenKey : new RawSubkeyName(raw);
+      !lossless || (!repeated && subkeyNameProblem(raw) === undefined) ? seenKey : new RawSubkeyName(raw);
     subkeys.push([name, value]);
   }
   return { main, subkeys };

@@ -23,5 +23,10 @@ export const base64 = {
  */
 export const zlibBase64 = {
   encode: (bytes: Uint8Array): string => base64.encode(zlibCodec.compress(bytes)),
-  decode: (text: string): Uint8Array => zlibCodec.decompress(base64.decode(text)),
+  /**
+   * @param maxBytes largest decompressed value accepted (default `DEFAULT_MAX_VALUE_BYTES`, 64 MiB); past it,
+   *   a `CorruptNodeError` at the zlib layer ("decompresses past N bytes"). Backends pass their `maxValueBytes`.
+   */
+  decode: (text: string, maxBytes?: number): Uint8Array =>
+    zlibCodec.decompress(base64.decode(text), maxBytes),
 };

@@ -4,6 +4,7 @@ import { zlibCodec } from "./zlib.js";
 import { zstdCodec } from "./zstd.js";
 
 export { base64, zlibBase64 } from "./base64.js";
+export { DEFAULT_MAX_VALUE_BYTES } from "./limits.js";
 export { compressTagged, decompressTagged, type TaggedBytes, type TaggedCodecName } from "./tagged.js";
 export type { CompressionCodec } from "./types.js";
 export { isZstdFrame } from "./zstd.js";

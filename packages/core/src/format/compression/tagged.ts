@@ -29,9 +29,17 @@ export function compressTagged(bytes: Uint8Array, codec: TaggedCodecName | undef
  * Reverses `compressTagged`. A zstd tag on bytes without the zstd magic number is taken as already decoded
  * (an HTTP layer may decode `Content-Encoding: zstd` itself), never decoded twice. Damaged bytes under a tag
  * are a `CorruptNodeError` naming the layer.
+ *
+ * @param maxBytes largest decompressed value accepted (default `DEFAULT_MAX_VALUE_BYTES`, 64 MiB): decoding
+ *   stops there with a `CorruptNodeError` of the layer ("decompresses past N bytes"). Backends pass their
+ *   `maxValueBytes`. Bytes stored raw are returned as they are, whatever their size.
  */
-export function decompressTagged(bytes: Uint8Array, codec: TaggedCodecName | undefined): Uint8Array {
+export function decompressTagged(
+  bytes: Uint8Array,
+  codec: TaggedCodecName | undefined,
+  maxBytes?: number,
+): Uint8Array {
   if (codec === undefined) return bytes;
   if (codec === "zstd" && !isZstdFrame(bytes)) return bytes;
-  return CODECS[codec].decompress(bytes);
+  return CODECS[codec].decompress(bytes, maxBytes);
 }

@@ -1,9 +1,20 @@
 import { CorruptNodeError } from "../../errors.js";
 
+/** zstd's largest block: no block, whatever its type, holds more than 128 KiB (RFC 8878 §3.1.1.2). */
+const MAX_BLOCK = 128 * 1024;
+
+/** The frame starting at `start` runs past the end of the input; `zstd.ts` asks the decoder why. */
+export class TruncatedFrame extends Error {
+  constructor(readonly start: number) {
+    super("truncated zstd frame");
+  }
+}
+
 /**
  * Splits a zstd payload into its frames. node:zlib's one-shot decoder stops at the end of the first frame,
  * but a valid payload may hold several (and skippable frames), so we walk the frame format (RFC 8878 §3.1)
  * to find each frame's end. Only headers are read: the cost is a few bytes per 128 KiB block.
+ * Throws `CorruptNodeError` where the headers are impossible, `TruncatedFrame` where the input ends too soon.
  */
 export function zstdFrames(bytes: Uint8Array): Uint8Array[] {
   const frames: Uint8Array[] = [];
@@ -23,10 +34,25 @@ function isSkippable(b: Uint8Array, at: number): boolean {
   return (u32(b, at) & 0xfffffff0) === 0x184d2a50;
 }
 
+const MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const;
+
+/** The input ends inside a zstd magic number. */
+function isMagicPrefix(b: Uint8Array, at: number): boolean {
+  for (let i = at; i < b.byteLength; i++) if (b[i] !== MAGIC[i - at]) return false;
+  return true;
+}
+
+function invalid(what: string): CorruptNodeError {
+  return new CorruptNodeError("zstd", `invalid zstd frame: ${what}`);
+}
+
 function frameEnd(b: Uint8Array, start: number): number {
   const need = (n: number, at: number) => {
-    if (at + n > b.byteLength) throw new CorruptNodeError("zstd", "truncated zstd frame");
+    if (at + n > b.byteLength) throw new TruncatedFrame(start);
   };
+  if (start + 4 > b.byteLength && !isMagicPrefix(b, start)) {
+    throw new CorruptNodeError("zstd", `no zstd frame at byte ${start}`);
+  }
   need(4, start);
   if (isSkippable(b, start)) {
     need(8, start);
@@ -35,23 +61,43 @@ function frameEnd(b: Uint8Array, start: number): number {
   if (u32(b, start) !== 0xfd2fb528) throw new CorruptNodeError("zstd", `no zstd frame at byte ${start}`);
   need(5, start);
   const descriptor = b[start + 4]!;
+  if (descriptor & 0x08) throw invalid(`reserved bit set in the frame header at byte ${start + 4}`);
   const fcsFlag = descriptor >> 6;
   const singleSegment = (descriptor >> 5) & 1;
   const hasChecksum = (descriptor >> 2) & 1;
   const didSize = [0, 1, 2, 4][descriptor & 3]!;
   const fcsSize = [singleSegment, 2, 4, 8][fcsFlag]!;
   let pos = start + 5 + (singleSegment ? 0 : 1) + didSize + fcsSize;
+  need(0, pos);
+  // Block_Maximum_Size: the smaller of the window and 128 KiB; a single-segment frame's window is its content.
+  const window = singleSegment ? contentSize(b, pos - fcsSize, fcsSize) : windowSize(b[start + 5]!);
+  const maxBlock = Math.min(window, MAX_BLOCK);
   for (;;) {
     need(3, pos);
     const header = b[pos]! | (b[pos + 1]! << 8) | (b[pos + 2]! << 16);
     const last = header & 1;
     const type = (header >> 1) & 3;
     const size = header >>> 3;
-    if (type === 3) throw new CorruptNodeError("zstd", "reserved zstd block type");
+    if (type === 3) throw invalid(`reserved block type at byte ${pos}`);
+    if (size > maxBlock)
+      throw invalid(`block of ${size} bytes at byte ${pos}, over its ${maxBlock}-byte maximum`);
     pos += 3 + (type === 1 ? 1 : size);
     if (last) break;
   }
   pos += hasChecksum ? 4 : 0;
   need(0, pos);
   return pos;
+}
+
+/** Window_Size from the Window_Descriptor byte (RFC 8878 §3.1.1.1.2). */
+function windowSize(descriptor: number): number {
+  const base = 2 ** (10 + (descriptor >> 3));
+  return base + (base / 8) * (descriptor & 7);
+}
+
+/** Frame_Content_Size of `size` bytes at `at` (the 2-byte form is offset by 256). */
+function contentSize(b: Uint8Array, at: number, size: number): number {
+  let value = 0;
+  for (let i = size - 1; i >= 0; i--) value = value * 256 + b[at + i]!;
+  return size === 2 ? value + 256 : value;
 }

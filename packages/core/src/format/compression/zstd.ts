@@ -1,13 +1,17 @@
 import * as zlib from "node:zlib";
 import { CorruptNodeError } from "../../errors.js";
+import { isOutputTooLarge, outputBound, tooLarge } from "./limits.js";
 import type { CompressionCodec } from "./types.js";
-import { zstdFrames } from "./zstd-frames.js";
+import { TruncatedFrame, zstdFrames } from "./zstd-frames.js";
 
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const;
 
 /**
- * zstd, level 3 (python-zstandard's default). The frame carries its content size: python-zstandard's
- * one-shot `decompress()` refuses frames without it, so `pledgedSrcSize` is always given.
+ * zstd, level 3 (python-zstandard's default), one frame that carries
+ * - its content size: python-zstandard's one-shot `decompress()` refuses frames without it, so
+ *   `pledgedSrcSize` is always given;
+ * - a content checksum (`ZSTD_c_checksumFlag`, XXH64 of the content): a flipped bit in a stored object is
+ *   then a `CorruptNodeError`, never different data. python-zstandard and the zstd CLI verify it too.
  * Built on node:zlib (Node >= 22.15): no native addon, nothing downloaded at install time.
  */
 export const zstdCodec: CompressionCodec = {
@@ -15,23 +19,59 @@ export const zstdCodec: CompressionCodec = {
   compress(bytes) {
     const z = requireZstd();
     return z.zstdCompressSync(bytes, {
-      params: { [zlib.constants.ZSTD_c_compressionLevel]: 3 },
+      params: {
+        [zlib.constants.ZSTD_c_compressionLevel]: 3,
+        [zlib.constants.ZSTD_c_checksumFlag]: 1,
+      },
       pledgedSrcSize: bytes.byteLength,
     });
   },
-  decompress(bytes) {
+  decompress(bytes, maxBytes) {
     const z = requireZstd();
+    const bound = outputBound(maxBytes);
     try {
-      // Frames with or without a content size are fine; several frames are decoded one by one.
+      // Frames with or without a content size or checksum are fine; several frames are decoded one by one,
+      // within one budget.
       const frames = zstdFrames(bytes);
-      if (frames.length === 1) return z.zstdDecompressSync(frames[0]!);
-      return Buffer.concat(frames.map((frame) => z.zstdDecompressSync(frame)));
+      if (frames.length === 1) return z.zstdDecompressSync(frames[0]!, { maxOutputLength: bound });
+      let left = bound;
+      const out: Uint8Array[] = [];
+      for (const frame of frames) {
+        const part = z.zstdDecompressSync(frame, { maxOutputLength: Math.max(left, 1) });
+        if (part.byteLength > left) throw tooLarge("zstd", bound);
+        left -= part.byteLength;
+        out.push(part);
+      }
+      return Buffer.concat(out);
     } catch (cause) {
       if (cause instanceof CorruptNodeError) throw cause;
-      throw new CorruptNodeError("zstd", `invalid zstd frame (${(cause as Error).message})`, { cause });
+      if (isOutputTooLarge(cause)) throw tooLarge("zstd", bound, cause);
+      if (cause instanceof TruncatedFrame) throw truncatedOrInvalid(z, bytes, cause.start, bound);
+      throw invalidFrame(cause);
     }
   },
 };
+
+/**
+ * The headers say the frame at `start` runs past the input's end: cut short, or garbage whose headers happen to
+ * parse. The decoder tells them apart (it reports the end of input only when what it read so far was valid).
+ */
+function truncatedOrInvalid(z: ZstdApi, bytes: Uint8Array, start: number, bound: number): CorruptNodeError {
+  try {
+    z.zstdDecompressSync(bytes.subarray(start), { maxOutputLength: bound });
+  } catch (cause) {
+    if (isOutputTooLarge(cause)) return tooLarge("zstd", bound, cause);
+    if ((cause as { code?: string }).code !== "Z_BUF_ERROR") return invalidFrame(cause);
+  }
+  return new CorruptNodeError(
+    "zstd",
+    `truncated zstd frame (the input ends inside the frame at byte ${start})`,
+  );
+}
+
+function invalidFrame(cause: unknown): CorruptNodeError {
+  return new CorruptNodeError("zstd", `invalid zstd frame (${(cause as Error).message})`, { cause });
+}
 
 export function isZstdFrame(bytes: Uint8Array): boolean {
   return (

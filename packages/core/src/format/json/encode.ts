@@ -163,17 +163,23 @@ export function describeUnencodable(root: unknown, where: string): string {
     if (v === null) return undefined;
     const t = typeof v;
     if (t === "string" || t === "number" || t === "boolean" || t === "bigint") return undefined;
-    if (t !== "object") return `${path} is ${describeType(v)}, which has no JSON form; ${advice(v)}`;
+    if (t !== "object")
+      return `${shortPath(path)} is ${describeType(v)}, which has no JSON form; ${advice(v)}`;
     const o = v as object;
     if (o instanceof PyFloat) return undefined;
-    if (ancestors.includes(o)) return `${path} is a circular reference (it contains itself); break the cycle`;
+    if (ancestors.includes(o)) {
+      return `${shortPath(path)} is a circular reference (it contains itself); break the cycle`;
+    }
     if (ancestors.length >= MAX_DEPTH) {
-      return `${path} is nested deeper than ${MAX_DEPTH} levels, which Sentry's Python code cannot read or write`;
+      return (
+        `${shortPath(path)} is nested deeper than ${MAX_DEPTH} levels (level ${ancestors.length + 1}), which ` +
+        "Sentry's Python code cannot read or write"
+      );
     }
     const isArray = Array.isArray(o);
     const proto = Object.getPrototypeOf(o);
     if (!isArray && proto !== Object.prototype && proto !== null) {
-      return `${path} is ${describeType(v)}, which has no JSON form; ${advice(v)}`;
+      return `${shortPath(path)} is ${describeType(v)}, which has no JSON form; ${advice(v)}`;
     }
     ancestors.push(o);
     try {
@@ -195,6 +201,11 @@ export function describeUnencodable(root: unknown, where: string): string {
     return undefined;
   };
   return `Cannot encode ${where}: ${walk(root, where) ?? "unsupported value"}`;
+}
+
+/** A deep path (`main[0][0]…`, 3 kB at 1000 levels) cut to its two ends, so the error stays one short line. */
+function shortPath(path: string): string {
+  return path.length <= 120 ? path : `${path.slice(0, 60)}…${path.slice(-50)}`;
 }
 
 function formatKey(k: string): string {
