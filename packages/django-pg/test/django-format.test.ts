@@ -41,6 +41,22 @@ function python(code: string, input: string): string {
   return result.stdout;
 }
 
+/** The pool, recording every `query` and `connect` (the backend checks a connection out per statement). */
+function countingPool(pool: pg.Pool): { counting: pg.Pool; queries: string[] } {
+  const queries: string[] = [];
+  const counting = new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop === "query" || prop === "connect")
+        return (...args: unknown[]) => {
+          queries.push(String(prop));
+          return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  return { counting, queries };
+}
+
 const targets = postgresTargets();
 if (targets.length === 0) it.skip("PostgreSQL is not configured", () => {});
 
@@ -185,23 +201,47 @@ for (const target of targets) {
     });
 
     it("refuses ids longer than 40 characters before any SQL", async () => {
-      const queries: string[] = [];
-      const counting = new Proxy(pool, {
-        get(target, prop, receiver) {
-          if (prop === "query")
-            return (text: string, ...rest: unknown[]) => {
-              queries.push(text);
-              return (target.query as (...a: unknown[]) => unknown).call(target, text, ...rest);
-            };
-          return Reflect.get(target, prop, receiver);
-        },
-      });
+      const { counting, queries } = countingPool(pool);
       const guarded = new NodeStore(new DjangoPgBackend({ pool: counting, schema }));
       const long = "x".repeat(41);
       await expect(guarded.set(long, {})).rejects.toBeInstanceOf(InvalidIdError);
       await expect(guarded.get(long)).rejects.toThrow(/longer than 40 characters.*|django-pg/);
       await expect(guarded.getMulti(["ok", long])).rejects.toBeInstanceOf(InvalidIdError);
       expect(queries).toEqual([]);
+      await guarded.get("x".repeat(40)); // the counter sees the statements the backend does run
+      expect(queries).toEqual(["connect"]);
+    });
+
+    it("refuses ids that are not well-formed Unicode before any SQL: lone surrogates never collide as U+FFFD", async () => {
+      const { counting, queries } = countingPool(pool);
+      const guarded = new NodeStore(new DjangoPgBackend({ pool: counting, schema }));
+      const rowsBefore = (await pool.query(`SELECT id, data FROM ${table()} ORDER BY id`)).rows;
+      for (const id of ["\ud800", "\udfff", "a\udc00b", "\ud83d"]) {
+        const calls: Array<() => Promise<unknown>> = [
+          () => guarded.set(id, { which: "A" }),
+          () => guarded.get(id),
+          () => guarded.getMulti([id]),
+          () => guarded.getMulti(["ok-id", id]),
+          () => guarded.getBytes(id),
+          () => guarded.setMulti([{ id, main: {} }]),
+          () => guarded.delete(id),
+          () => guarded.deleteMulti(["ok-id", id]),
+        ];
+        for (const call of calls) {
+          const error = await call().catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(InvalidIdError);
+          expect(error).toMatchObject({ id, retryable: false, code: "INVALID_ID" });
+          expect((error as Error).message).toMatch(/not well-formed Unicode/);
+        }
+      }
+      expect(queries).toEqual([]);
+      expect((await pool.query(`SELECT id, data FROM ${table()} ORDER BY id`)).rows).toEqual(rowsBefore);
+      // A surrogate pair is well-formed: stored and read back exactly, distinct from its neighbours.
+      await store.set("\ud83d\ude00", { emoji: 1 });
+      await store.set("\ud83d\ude01", { emoji: 2 });
+      expect(await store.get("\ud83d\ude00")).toEqual({ emoji: 1 });
+      const { rows } = await pool.query(`SELECT id FROM ${table()} WHERE id LIKE '%😀%' OR id LIKE '%😁%'`);
+      expect(rows.map((r) => r.id).sort()).toEqual(["😀", "😁"]);
     });
 
     it("bytes written by setBytes round-trip exactly (indexstore-style raw JSON too)", async () => {

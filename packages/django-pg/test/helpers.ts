@@ -34,6 +34,6 @@ export async function scratchSchema(
 }
 
 export async function serverVersion(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query<{ v: string }>("SHOW server_version");
+  const { rows } = await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");
   return rows[0]!.v;
 }
