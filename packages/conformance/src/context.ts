@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eventNodeId, type NodeStore } from "@nodestore/core";
 import { afterAll, beforeAll } from "vitest";
+import type { FaultHooks } from "./sections/faults/hooks.js";
 import type { SectionName } from "./sections/index.js";
 
 export interface ConformanceOptions {
@@ -21,8 +22,14 @@ export interface ConformanceOptions {
   readonly sections?: readonly SectionName[];
   /** Leave these sections out. */
   readonly skip?: readonly SectionName[];
-  // Sections that need something only the backend can provide (a way to corrupt a stored node, a proxy
-  // to cut connections through...) get an optional field here, and skip themselves when it is absent.
+  /**
+   * What the fault section needs from the backend: a store reached through a Toxiproxy proxy, ways to damage a
+   * stored node, the ids it cannot store exactly (see `FaultHooks`). Cases whose hook is absent are skipped with
+   * one line naming it.
+   */
+  readonly faults?: FaultHooks;
+  // Other sections that need something only the backend can provide get an optional field here too, and skip
+  // their cases when it is absent.
 }
 
 /** What every section gets: the store under test, a fresh id per call, and the suite's options. */

@@ -24,6 +24,7 @@ describe("conformance sections", () => {
       "bad-input",
       "values",
       "concurrency",
+      "faults",
       "cleanup",
     ]);
     expect(conformanceSections.map((s) => s.name)).toEqual(sectionNames);

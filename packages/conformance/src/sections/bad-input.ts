@@ -1,6 +1,6 @@
 import { CorruptNodeError, InvalidDataError, InvalidIdError } from "@nodestore/core";
 import { describe, expect, it } from "vitest";
-import type { SectionContext } from "../context.js";
+import { bytesOf, type SectionContext } from "../context.js";
 
 /** Bad input refused before any write (data, subkey names, ids, TTLs), and undecodable stored bytes named. */
 export function badInputSection(ctx: SectionContext): void {
@@ -29,12 +29,22 @@ export function badInputSection(ctx: SectionContext): void {
     it("refuses bad subkey names", async () => {
       const { store } = ctx;
       const id = newId();
-      for (const name of ["", "two\nlines", "naïve", " padded "]) {
+      for (const name of ["two\nlines", "naïve", " padded "]) {
         await expect(store.setSubkeys(id, { main: {}, subkeys: [[name, 1]] })).rejects.toBeInstanceOf(
           InvalidDataError,
         );
       }
       expect(await store.getBytes(id)).toBeNull();
+    });
+
+    it('accepts the empty subkey name "", as Sentry writes it ("{main}\\n\\n{value}") and reads it back', async () => {
+      const { store } = ctx;
+      const id = newId();
+      await store.setSubkeys(id, { main: { m: 1 }, subkeys: [["", { empty: true }]] });
+      expect(bytesOf(await store.getBytes(id))).toBe('{"m":1}\n\n{"empty":true}');
+      expect(await store.get(id, "")).toEqual({ empty: true });
+      expect(await store.get(id)).toEqual({ m: 1 });
+      expect((await store.getMulti([id], "")).get(id)).toEqual({ empty: true });
     });
 
     it("refuses empty ids, non-string ids and ids longer than the backend allows", async () => {

@@ -3,6 +3,7 @@ import { badInputSection } from "./bad-input.js";
 import { cleanupSection } from "./cleanup.js";
 import { concurrencySection } from "./concurrency.js";
 import { deleteSection } from "./delete.js";
+import { faultsSection } from "./faults/index.js";
 import { getAndSetSection } from "./get-and-set.js";
 import { getMultiSection } from "./get-multi.js";
 import { subkeysSection } from "./subkeys.js";
@@ -24,6 +25,7 @@ export const conformanceSections = [
   { name: "bad-input", register: badInputSection },
   { name: "values", register: valuesSection },
   { name: "concurrency", register: concurrencySection },
+  { name: "faults", register: faultsSection },
   { name: "cleanup", register: cleanupSection },
 ] as const satisfies ReadonlyArray<{ readonly name: string; readonly register: ConformanceSection }>;
 
@@ -38,6 +40,7 @@ export {
   cleanupSection,
   concurrencySection,
   deleteSection,
+  faultsSection,
   getAndSetSection,
   getMultiSection,
   subkeysSection,
