@@ -1,67 +1,46 @@
 import { randomBytes } from "node:crypto";
-
-/** The toxics the fault tests use (https://github.com/Shopify/toxiproxy#toxics). */
-export type ToxicType = "timeout" | "reset_peer" | "latency" | "limit_data" | "bandwidth" | "slow_close";
+import { type Toxic, ToxiproxyProxy } from "@nodestore/conformance";
 
 /**
- * One Toxiproxy proxy in front of a server, through the HTTP API `pnpm services up` runs
- * (NODESTORE_TOXIPROXY_URL): faults are added and removed while a client is connected through it.
+ * The conformance suite's Toxiproxy client, shaped for these tests: a proxy in front of a PostgreSQL URL,
+ * `route()` to reach the server through it, toxics by type.
  */
 export class FaultProxy {
-  private constructor(
-    private readonly api: string,
-    readonly name: string,
-    /** "127.0.0.1:port" the proxy listens on. */
-    readonly listen: string,
-  ) {}
+  private constructor(private readonly proxy: ToxiproxyProxy) {}
 
   static async create(api: string, upstream: string): Promise<FaultProxy> {
+    const [host, port] = upstream.split(":");
     const name = `nodestore-djpg-${randomBytes(4).toString("hex")}`;
-    const created = (await call(api, "POST", "/proxies", {
-      name,
-      listen: "127.0.0.1:0",
-      upstream,
-      enabled: true,
-    })) as { listen: string };
-    return new FaultProxy(api, name, created.listen);
+    return new FaultProxy(await ToxiproxyProxy.create(api, name, { host: host!, port: Number(port) }));
   }
 
   /** `url` with its host and port replaced by the proxy's. */
   route(url: string): string {
     const u = new URL(url);
-    const [host, port] = this.listen.split(":");
-    u.hostname = host!;
-    u.port = port!;
+    u.hostname = this.proxy.listen.host;
+    u.port = String(this.proxy.listen.port);
     return u.toString();
   }
 
-  async addToxic(
-    type: ToxicType,
+  addToxic(
+    type: Toxic["type"],
     attributes: Record<string, number>,
     stream: "upstream" | "downstream" = "downstream",
   ): Promise<string> {
-    const name = `${type}-${stream}-${randomBytes(3).toString("hex")}`;
-    await call(this.api, "POST", `/proxies/${this.name}/toxics`, {
-      name,
-      type,
-      stream,
-      toxicity: 1,
-      attributes,
-    });
-    return name;
+    return this.proxy.addToxic({ type, attributes, stream });
   }
 
-  async removeToxic(name: string): Promise<void> {
-    await call(this.api, "DELETE", `/proxies/${this.name}/toxics/${name}`);
+  removeToxic(name: string): Promise<void> {
+    return this.proxy.removeToxic(name);
   }
 
   /** Disabled: new connections are refused and open ones are closed. */
-  async setEnabled(enabled: boolean): Promise<void> {
-    await call(this.api, "POST", `/proxies/${this.name}`, { enabled });
+  setEnabled(enabled: boolean): Promise<void> {
+    return this.proxy.setEnabled(enabled);
   }
 
   async remove(): Promise<void> {
-    await call(this.api, "DELETE", `/proxies/${this.name}`).catch((error: unknown) => {
+    await this.proxy.delete().catch((error: unknown) => {
       if (!String(error).includes(" 404")) throw error;
     });
   }
@@ -71,16 +50,4 @@ export class FaultProxy {
 export function upstreamOf(url: string): string {
   const u = new URL(url);
   return `${u.hostname}:${u.port || "5432"}`;
-}
-
-async function call(api: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${api.replace(/\/+$/, "")}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`Toxiproxy ${method} ${path} answered ${res.status}: ${text.trim()}`);
-  return text ? JSON.parse(text) : undefined;
 }
