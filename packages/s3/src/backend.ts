@@ -1,11 +1,31 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CorruptNodeError, type IdRules, mapLimit, type NodeBackend, type Ttl } from "@nodestore/core";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import {
+  BackendUnavailableError,
+  CorruptNodeError,
+  type IdRules,
+  mapLimit,
+  type NodeBackend,
+  type Ttl,
+} from "@nodestore/core";
 import { decodeBody, encodeBody } from "./body.js";
 import { applyLifecycle, createBucket, type LifecycleChange } from "./bucket.js";
 import { listingCleanup, type S3CleanupOptions, type S3CleanupResult } from "./cleanup.js";
 import { createS3Client } from "./client.js";
 import { deleteKeys } from "./delete.js";
-import { isNoSuchKey, type S3Context, sendTyped, toTypedError } from "./errors.js";
+import {
+  isNoSuchKey,
+  isTransportFailure,
+  type S3Context,
+  sendTyped,
+  toTypedError,
+  transportFailure,
+} from "./errors.js";
 import { type KeyLayout, keyProblem, keysFor, primaryKey } from "./keys.js";
 import { type ResolvedS3Options, resolveS3Options, type S3BackendOptions } from "./options.js";
 
@@ -17,6 +37,8 @@ import { type ResolvedS3Options, resolveS3Options, type S3BackendOptions } from 
 export class S3Backend implements NodeBackend {
   readonly name = "s3";
   readonly idRules: IdRules;
+  /** Largest node in decompressed bytes: checked by core on write, and the bound of zstd decompression on read. */
+  readonly maxValueBytes: number;
   readonly client: S3Client;
   readonly bucket: string;
   readonly layout: KeyLayout;
@@ -33,6 +55,7 @@ export class S3Backend implements NodeBackend {
     }
     this.#options = resolved;
     this.bucket = resolved.bucket;
+    this.maxValueBytes = resolved.maxValueBytes;
     this.layout = resolved.layout;
     this.#ownsClient = options.client === undefined;
     this.client = options.client ?? createS3Client(options, resolved.concurrency);
@@ -63,9 +86,18 @@ export class S3Backend implements NodeBackend {
     return null;
   }
 
-  /** Parallel GETs, at most `concurrency` in flight (the Python plugin reads one id after another). */
-  async getBytesMulti(ids: readonly string[]): Promise<Map<string, Uint8Array | null>> {
-    const values = await mapLimit(ids, this.#options.concurrency, (id) => this.getBytes(id));
+  /**
+   * Parallel GETs, at most `concurrency` in flight (the Python plugin reads one id after another). A damaged
+   * object is its `CorruptNodeError` (naming the id and key) in the result, so the other nodes are served;
+   * any other failure is thrown.
+   */
+  async getBytesMulti(ids: readonly string[]): Promise<Map<string, Uint8Array | null | CorruptNodeError>> {
+    const values = await mapLimit(ids, this.#options.concurrency, (id) =>
+      this.getBytes(id).catch((error: unknown) => {
+        if (error instanceof CorruptNodeError) return error;
+        throw error;
+      }),
+    );
     return new Map(ids.map((id, i) => [id, values[i] ?? null] as const));
   }
 
@@ -134,23 +166,54 @@ export class S3Backend implements NodeBackend {
     if (this.#ownsClient) this.client.destroy();
   }
 
+  /**
+   * One GET and its body. The body is read inside the SDK's retry loop (a middleware of this command), so a
+   * body cut or stalled after the response headers (connection reset, socket timeout) is retried like a failure
+   * before them: the whole GET again, within the same `retryAttempts` and time bound.
+   */
   async #read(id: string, key: string): Promise<Uint8Array | null> {
     const where = { bucket: this.bucket, key, id };
-    let body: Uint8Array;
+    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key });
+    let body: Uint8Array | undefined;
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const stream = (result.output as GetObjectCommandOutput).Body;
+        try {
+          body = stream === undefined ? new Uint8Array(0) : await stream.transformToByteArray();
+        } catch (error) {
+          if (error !== null && typeof error === "object") bodyErrors.add(error);
+          throw error;
+        }
+        return result;
+      },
+      { step: "deserialize", priority: "high", name: "nodestoreReadBody" },
+    );
     let encoding: string | undefined;
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      body = response.Body === undefined ? new Uint8Array(0) : await response.Body.transformToByteArray();
-      encoding = response.ContentEncoding;
+      encoding = (await this.client.send(command)).ContentEncoding;
     } catch (error) {
       if (isNoSuchKey(error)) return null;
+      if (bodyErrors.has(error as object) && isTransportFailure(error)) {
+        const e = error as { message?: string; $metadata?: { attempts?: number } };
+        const attempts = e.$metadata?.attempts ?? 1;
+        throw new BackendUnavailableError(
+          this.name,
+          `read "${this.bucket}/${key}" ${transportFailure(error)} while receiving the body: ${e.message ?? String(error)}` +
+            `, after ${attempts} attempt${attempts === 1 ? "" : "s"}`,
+          error,
+        );
+      }
       throw toTypedError(this.name, "read", error, where);
     }
     try {
-      return decodeBody(body, encoding);
+      return decodeBody(body ?? new Uint8Array(0), encoding, this.maxValueBytes);
     } catch (error) {
       if (!(error instanceof CorruptNodeError)) throw error;
       throw error.withContext(id, this.name, `object "${this.bucket}/${key}" (Content-Encoding zstd)`);
     }
   }
 }
+
+/** Failures of reading a response body (after its headers), to name them as such. */
+const bodyErrors = new WeakSet<object>();

@@ -22,8 +22,13 @@ export function encodeBody(bytes: Uint8Array, compress: boolean): EncodedBody {
  * The Python plugin's read: decode only when the returned Content-Encoding is exactly `zstd`; absent, empty
  * or anything else is raw. A zstd header on a body without the zstd magic number means an HTTP layer already
  * decoded it (undici/fetch do that for zstd): returned as it is. A body that starts with the magic number
- * but does not decode is a `CorruptNodeError` (layer "zstd").
+ * but does not decode (damaged: the frame's checksum does not match) or would inflate past `maxBytes`
+ * (default core's `DEFAULT_MAX_VALUE_BYTES`, 64 MiB) is a `CorruptNodeError` (layer "zstd").
  */
-export function decodeBody(body: Uint8Array, contentEncoding: string | undefined): Uint8Array {
-  return decompressTagged(body, contentEncoding === "zstd" ? "zstd" : undefined);
+export function decodeBody(
+  body: Uint8Array,
+  contentEncoding: string | undefined,
+  maxBytes?: number,
+): Uint8Array {
+  return decompressTagged(body, contentEncoding === "zstd" ? "zstd" : undefined, maxBytes);
 }

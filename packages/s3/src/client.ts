@@ -18,8 +18,9 @@ export interface S3ClientOptions {
   readonly credentials?: S3Credentials;
   /**
    * Retries after the first try; boto3 counts `max_attempts` the same way, so the Python default 3 means up to
-   * 4 requests. Mapped to the SDK's `maxAttempts = retryAttempts + 1` (standard mode: exponential backoff with
-   * jitter on throttling, 5xx and network errors). Default 3.
+   * 4 requests. Mapped to the SDK's `maxAttempts = retryAttempts + 1`, with `S3RetryStrategy`: throttling, 5xx,
+   * timeouts and network errors (also a body cut while it is read) are retried, retry n after 2^(n-1) × 100 ms
+   * to twice that (throttling: × 500 ms), so an outage shorter than 700 ms is ridden out. Default 3.
    */
   readonly retryAttempts?: number;
   /** Path-style URLs (`endpoint/bucket/key`). Default: true when `endpoint` is set (what boto3 does), else false. */
@@ -86,7 +87,10 @@ export function createS3Client(options: S3ClientOptions, concurrency: number): S
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
     maxAttempts: retryAttempts + 1,
-    retryMode: "standard",
+    retryStrategy: new S3RetryStrategy(
+      retryAttempts + 1,
+      Math.max(500, RETRY_COST * retryAttempts * maxSockets),
+    ),
     requestChecksumCalculation: options.requestChecksumCalculation ?? "WHEN_REQUIRED",
     responseChecksumValidation: options.responseChecksumValidation ?? "WHEN_REQUIRED",
     requestHandler,
@@ -118,6 +122,92 @@ export function addContentMd5(client: S3Client): void {
     },
     { step: "build", name: "nodestoreContentMd5", override: true },
   );
+}
+
+type RetryStrategyV2 = Extract<
+  NonNullable<S3ClientConfig["retryStrategy"]>,
+  { refreshRetryTokenForRetry: unknown }
+>;
+type RetryToken = Awaited<ReturnType<RetryStrategyV2["acquireInitialRetryToken"]>>;
+type RetryErrorInfo = Parameters<RetryStrategyV2["refreshRetryTokenForRetry"]>[1];
+
+/** Retry-quota tokens a retry of a network error or timeout takes (throttling: half), as in the SDK's. */
+const RETRY_COST = 10;
+/** The longest wait before one retry. */
+export const MAX_RETRY_DELAY_MS = 20_000;
+
+/**
+ * How long to wait before retry number `retry` (1 = the first retry): between 2^(retry-1) × 100 ms and twice
+ * that (throttling: × 500 ms), at most 20 s. The floor makes the retries of one request span at least 700 ms
+ * with the default 3 retries (100 + 200 + 400), so a short network blip never exhausts them; the SDK's own
+ * full-jitter schedule (0-50 ms, 0-100 ms, 0-200 ms) can use all of them within a few ms.
+ */
+export function retryDelayMs(retry: number, throttled: boolean, random: () => number = Math.random): number {
+  const floor = Math.min(MAX_RETRY_DELAY_MS / 2, (throttled ? 500 : 100) * 2 ** (retry - 1));
+  return Math.floor(floor * (1 + random()));
+}
+
+class S3RetryToken implements RetryToken {
+  constructor(
+    readonly retries: number,
+    readonly delay: number,
+    readonly cost: number,
+  ) {}
+  getRetryCount(): number {
+    return this.retries;
+  }
+  getRetryDelay(): number {
+    return this.delay;
+  }
+}
+
+/**
+ * The AWS SDK's standard retry rules (which errors: throttling and transient ones, i.e. 429, 500, 502-504,
+ * timeouts, connection errors; a retry quota that stops retrying when most requests fail, refilled by
+ * successes), with two changes: the `retryDelayMs` schedule, and a quota that covers every socket retrying
+ * fully (`10 × retries × maxSockets` tokens, at least the SDK's 500). With the SDK's own quota (500 tokens, 14
+ * per retry) 16 GETs in flight used it up within ~150 ms of a network blip and every later failure was final.
+ */
+export class S3RetryStrategy implements RetryStrategyV2 {
+  readonly mode = "standard";
+  readonly #maxAttempts: number;
+  readonly #quota: number;
+  #left: number;
+
+  constructor(maxAttempts: number, quota: number) {
+    this.#maxAttempts = maxAttempts;
+    this.#quota = quota;
+    this.#left = quota;
+  }
+
+  /** Quota tokens left. */
+  get capacity(): number {
+    return this.#left;
+  }
+
+  async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
+    return new S3RetryToken(0, 0, 0);
+  }
+
+  async refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
+    const retry = token.getRetryCount() + 1;
+    const throttled = info.errorType === "THROTTLING";
+    const cost = throttled ? RETRY_COST / 2 : RETRY_COST;
+    if ((!throttled && info.errorType !== "TRANSIENT") || retry >= this.#maxAttempts || this.#left < cost) {
+      throw new Error("No retry token available");
+    }
+    this.#left -= cost;
+    let delay = retryDelayMs(retry, throttled);
+    if (info.retryAfterHint instanceof Date) {
+      delay = Math.max(delay, Math.min(info.retryAfterHint.getTime() - Date.now(), delay + 5_000));
+    }
+    return new S3RetryToken(retry, delay, cost);
+  }
+
+  recordSuccess(token: RetryToken): void {
+    const refund = token instanceof S3RetryToken && token.cost > 0 ? token.cost : 1;
+    this.#left = Math.min(this.#quota, this.#left + refund);
+  }
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

@@ -23,6 +23,28 @@ export function isNoSuchKey(error: unknown): boolean {
   return name === "NoSuchKey" || (e?.$metadata?.httpStatusCode === 404 && name === "NotFound");
 }
 
+/**
+ * The connection failed, was cut or went silent (refused, reset, "socket hang up", "aborted" mid-body, a
+ * socket or request timeout): nothing the server said, so the same request may succeed later.
+ */
+export function isTransportFailure(error: unknown): boolean {
+  const e = error as SdkError | undefined;
+  if (e === undefined || e === null) return false;
+  if (e.name === "TimeoutError" || isNetworkError(error)) return true;
+  return /socket hang up|^aborted$|premature close/i.test(e.message ?? "");
+}
+
+/**
+ * How a transport failure reads in a message: "timed out", or its code (ECONNRESET, ECONNREFUSED, …). The SDK
+ * names a reset before the response "TimeoutError" too; its code tells them apart.
+ */
+export function transportFailure(error: unknown): string {
+  const e = error as SdkError | undefined;
+  const code = typeof e?.code === "string" ? e.code : undefined;
+  if (code === "ETIMEDOUT" || (e?.name === "TimeoutError" && code === undefined)) return "timed out";
+  return code ?? "network error";
+}
+
 export function errorCode(error: unknown): string | undefined {
   const e = error as SdkError | undefined;
   return e?.Code ?? e?.name;
@@ -102,12 +124,12 @@ export function toTypedError(backend: string, operation: string, error: unknown,
       { id: where.id, cause: error },
     );
   }
-  if (
-    status === undefined &&
-    (e.name === "TimeoutError" || isNetworkError(error) || /socket hang up/i.test(message))
-  ) {
-    const what = e.name === "TimeoutError" ? "timed out" : (e.code ?? "network error");
-    return new BackendUnavailableError(backend, `${operation} ${place} ${what}: ${message}${tries}`, error);
+  if (status === undefined && isTransportFailure(error)) {
+    return new BackendUnavailableError(
+      backend,
+      `${operation} ${place} ${transportFailure(error)}: ${message}${tries}`,
+      error,
+    );
   }
   const transientStatus = status !== undefined && ((status >= 500 && status !== 501) || status === 429);
   if (transientStatus || (code !== undefined && TRANSIENT_CODES.has(code))) {

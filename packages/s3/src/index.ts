@@ -6,11 +6,22 @@ export {
   addContentMd5,
   type ChecksumSetting,
   createS3Client,
+  MAX_RETRY_DELAY_MS,
+  retryDelayMs,
   type S3ClientOptions,
   type S3Credentials,
+  S3RetryStrategy,
 } from "./client.js";
 export { type DeleteFailure, S3DeleteError } from "./delete.js";
-export { type KeyLayout, keyProblem, keysFor, MAX_KEY_BYTES, primaryKey, shardedId } from "./keys.js";
+export {
+  type KeyLayout,
+  keyProblem,
+  keysFor,
+  LEGACY_ID,
+  MAX_KEY_BYTES,
+  primaryKey,
+  shardedId,
+} from "./keys.js";
 export { LIFECYCLE_RULE_ID, type LifecyclePlan, nodestoreRule, planLifecycle } from "./lifecycle.js";
 export type { S3BackendOptions } from "./options.js";
 export {

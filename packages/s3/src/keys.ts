@@ -46,14 +46,39 @@ export const MAX_KEY_BYTES = 1024;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Sentry's legacy NodeField ids: `b64encode(uuid4().bytes)`, 22 characters of standard base64, then `==`. */
+export const LEGACY_ID = /^[A-Za-z0-9+/]{22}==$/;
+/** Slash-free ids that could be a folder of a legacy id's key (the part before one of its "/"). */
+const LEGACY_FOLDER = /^[A-Za-z0-9+]{1,21}$/;
+/** Slash-free ids whose sharded key `ab/cdef/…` has the legacy shape, so is the flat key of a legacy id. */
+const LEGACY_SHAPED_SHARD = /^[A-Za-z0-9+]{20}==$/;
+
 /**
- * Why an id cannot be stored under this layout, or undefined. Refuses ids that would leave the prefix or
- * collide on file-backed servers (SeaweedFS, MinIO map `/` to directories and normalise `.`, `..` and `//`).
+ * Why an id cannot be stored as its own object under this layout, or undefined (the README's "Keys" explains
+ * each rule). File-backed servers (SeaweedFS, MinIO) map "/" to directories: a key cannot be both an object
+ * and the folder of another (SeaweedFS then writes `x` to `x/x`, or answers 409), and they normalise `.`,
+ * `..` and `//`. So:
+ * - "/" only inside a legacy base64 id (the only Sentry id that has one);
+ * - no empty, `.` or `..` path segment in the key;
+ * - no slash-free id that is, or shards to, a folder of another id's key under either layout (flat or
+ *   sharded: a bucket may hold both during the sharding migration). The folders are the sharded keys'
+ *   `ab` and `ab/cdef`, and the parts of a legacy id's key before its "/"s. That is, whatever the layout:
+ *   ids of exactly 2 or 6 code points, and ids of 1 to 21 characters all in `[A-Za-z0-9+]`;
+ * - no slash-free id whose sharded key is shaped like a legacy id (20 of those characters, then `==`);
+ * - at most 1024 UTF-8 bytes of key.
+ * Every id shape Sentry writes passes (32-hex md5, `i-o:`, `e-g-f:`, `s:`, `bundle_index:`, legacy base64).
  */
 export function keyProblem(layout: KeyLayout, id: string): string | undefined {
   if (id.length === 0) return "a node id cannot be empty";
   if (CONTROL.test(id)) return "control characters cannot be part of an S3 object key";
   if (LONE_SURROGATE.test(id)) return "it is not valid Unicode (lone surrogate), so it has no UTF-8 S3 key";
+  const slash = id.includes("/");
+  if (slash && !LEGACY_ID.test(id)) {
+    return (
+      '"/" is only allowed in a legacy base64 node id (24 characters ending in "=="): file-backed S3 servers ' +
+      "make the part before it a folder, so the object could land under another key"
+    );
+  }
   for (const key of keysFor(layout, id)) {
     const name = layout.bucketPath === null ? key : key.slice(layout.bucketPath.length + 1);
     for (const segment of name.split("/")) {
@@ -67,6 +92,25 @@ export function keyProblem(layout: KeyLayout, id: string): string | undefined {
     const bytes = Buffer.byteLength(key, "utf8");
     if (bytes > MAX_KEY_BYTES)
       return `its object key would be ${bytes} bytes, over S3's ${MAX_KEY_BYTES}-byte limit`;
+  }
+  return slash ? undefined : folderProblem(id);
+}
+
+/** Why a slash-free id could name a folder of another node's key (under either layout), or undefined. */
+function folderProblem(id: string): string | undefined {
+  const codePoints = [...id].length;
+  const why = "file-backed S3 servers (SeaweedFS) cannot keep an object and a folder of the same name";
+  if (codePoints === 2) {
+    return `an id of 2 characters is the folder of every sharded key starting with it ("${id}/…"); ${why}`;
+  }
+  if (codePoints === 6) {
+    return `an id of 6 characters shards to the folder of every longer id starting with it ("${shardedId(id)}/…"); ${why}`;
+  }
+  if (LEGACY_FOLDER.test(id)) {
+    return `an id of at most 21 base64 characters can be the folder of a legacy base64 id's key ("${id}/…"); ${why}`;
+  }
+  if (LEGACY_SHAPED_SHARD.test(id)) {
+    return `its sharded key "${shardedId(id)}" would be the flat key of a legacy base64 id`;
   }
   return undefined;
 }

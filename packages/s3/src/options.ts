@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { positiveInt } from "@nodestore/core";
+import { DEFAULT_MAX_VALUE_BYTES, positiveInt } from "@nodestore/core";
 import type { S3ClientOptions } from "./client.js";
 import { checkBucketPath, type KeyLayout } from "./keys.js";
 
@@ -38,6 +38,13 @@ export interface S3BackendOptions extends S3ClientOptions {
   readonly listingCleanup?: boolean;
   /** Objects per ListObjectsV2 page in `cleanup()`. Default 1000 (S3's maximum). */
   readonly cleanupPageSize?: number;
+  /**
+   * Largest node, in decompressed bytes. Writes above it are refused (`PayloadTooLargeError`) and a stored zstd
+   * object that inflates past it is a `CorruptNodeError` naming the id, found as soon as decompression passes
+   * it (a 22 kB object can inflate to 700 MB). Default core's `DEFAULT_MAX_VALUE_BYTES`, 64 MiB (Sentry's
+   * nodes are a few MiB at most).
+   */
+  readonly maxValueBytes?: number;
 }
 
 /** The options with defaults applied and checked, client options aside. */
@@ -50,6 +57,7 @@ export interface ResolvedS3Options {
   readonly lifecycleDays: number | undefined;
   readonly listingCleanup: boolean;
   readonly pageSize: number;
+  readonly maxValueBytes: number;
 }
 
 export function resolveS3Options(options: S3BackendOptions): ResolvedS3Options {
@@ -76,6 +84,7 @@ export function resolveS3Options(options: S3BackendOptions): ResolvedS3Options {
       options.lifecycleDays === undefined ? undefined : positiveInt(options.lifecycleDays, "lifecycleDays"),
     listingCleanup: options.listingCleanup ?? false,
     pageSize: positiveInt(options.cleanupPageSize ?? 1000, "cleanupPageSize"),
+    maxValueBytes: positiveInt(options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES, "maxValueBytes"),
   };
 }
 

@@ -13,7 +13,7 @@ import {
 } from "@nodestore/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { S3Backend, type S3BackendOptions, S3DeleteError } from "../src/index.js";
-import { countRequests, utf8 } from "./helpers.js";
+import { countRequests, hex, utf8 } from "./helpers.js";
 
 interface Seen {
   method: string;
@@ -149,13 +149,16 @@ describe("timeouts", () => {
     await b.close();
   }, 10_000);
 
-  it("fails a body that stalls mid-way", async () => {
+  it("fails a body that stalls mid-way after retrying the GET", async () => {
     handler = (_req, res) => {
       res.writeHead(200, { "content-length": "1000" });
       res.write(Buffer.alloc(10, 0x7b)); // then silence
     };
-    const b = backend({ requestTimeoutMs: 500, retryAttempts: 0 });
-    await expect(b.getBytes(ID)).rejects.toBeInstanceOf(BackendUnavailableError);
+    const b = backend({ requestTimeoutMs: 500, retryAttempts: 1 });
+    const error = await b.getBytes(ID).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect((error as Error).message).toMatch(/timed out while receiving the body.*after 2 attempts/);
+    expect(seen).toHaveLength(2);
     await b.close();
   }, 10_000);
 
@@ -168,6 +171,78 @@ describe("timeouts", () => {
     const error = await b.getBytes(ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendUnavailableError);
     expect((error as Error).message).toMatch(/ECONNREFUSED/);
+    await b.close();
+  });
+});
+
+/** Sends the headers of a `body.length`-byte object and its first `sent` bytes, then resets the connection. */
+function cutMidBody(res: ServerResponse, body: Uint8Array, sent: number): void {
+  res.writeHead(200, { "content-type": "binary/octet-stream", "content-length": String(body.byteLength) });
+  res.write(Buffer.from(body.subarray(0, sent)), () => setTimeout(() => res.socket?.resetAndDestroy(), 5));
+}
+
+// Deterministic: this server cuts exactly after the headers and part of the body. The same fault through a
+// real server and Toxiproxy is in toxiproxy.test.ts.
+describe("a connection reset while the body is read (issue #10 case 10)", () => {
+  const body = utf8(`{"event":"${"e".repeat(4000)}"}`);
+  const keyOf = (url: string) => decodeURIComponent(url.split("?")[0]!.replace(/^\/b\//, ""));
+
+  it("retries the whole GET, and the node is served", async () => {
+    const tries = new Map<string, number>();
+    handler = (req, res) => {
+      const n = (tries.get(req.url) ?? 0) + 1;
+      tries.set(req.url, n);
+      if (n === 1) cutMidBody(res, body, 1000);
+      else object(res, body);
+    };
+    const b = backend();
+    expect(hex(await b.getBytes(ID))).toBe(hex(body));
+    expect(seen.map((r) => keyOf(r.url))).toEqual([`nodestore/${ID}`, `nodestore/${ID}`]);
+    await b.close();
+  });
+
+  it("a getMulti whose every first response is cut serves every node", async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `${ID.slice(0, 30)}${String(i).padStart(2, "0")}`);
+    const tries = new Map<string, number>();
+    handler = (req, res) => {
+      const n = (tries.get(req.url) ?? 0) + 1;
+      tries.set(req.url, n);
+      const id = keyOf(req.url).slice("nodestore/".length);
+      const own = utf8(`{"id":"${id}","pad":"${"p".repeat(3000)}"}`);
+      if (n === 1) cutMidBody(res, own, 500);
+      else object(res, own);
+    };
+    const store = new NodeStore(backend({ concurrency: 8 }));
+    const got = await store.getMulti(ids);
+    for (const id of ids) expect((got.get(id) as { id: string } | null)?.id, id).toBe(id);
+    expect(seen).toHaveLength(100);
+    await store.close();
+  });
+
+  it("cut every time: BackendUnavailableError (retryable) naming the key, after retryAttempts + 1 GETs", async () => {
+    handler = (_req, res) => cutMidBody(res, body, 1000);
+    for (const retryAttempts of [0, 2]) {
+      seen.length = 0;
+      const b = backend({ retryAttempts });
+      const started = Date.now();
+      const error = await b.getBytes(ID).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendUnavailableError);
+      expect((error as BackendUnavailableError).retryable).toBe(true);
+      expect((error as Error).message).toContain(`"b/nodestore/${ID}"`);
+      expect((error as Error).message).toMatch(
+        new RegExp(`ECONNRESET while receiving the body: aborted, after ${retryAttempts + 1} attempts?`),
+      );
+      expect(seen).toHaveLength(retryAttempts + 1);
+      expect(Date.now() - started).toBeLessThan(10_000); // settled, did not hang
+      await b.close();
+    }
+  });
+
+  it("a response that is not a transport failure is not retried (403 before the body)", async () => {
+    handler = (_req, res) => s3Error(res, 403, "AccessDenied", "Access Denied");
+    const b = backend();
+    await expect(b.getBytes(ID)).rejects.toThrow(/AccessDenied/);
+    expect(seen).toHaveLength(1);
     await b.close();
   });
 });

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { createZstdCompress } from "node:zlib";
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -200,8 +201,9 @@ export function countRequests(
 }
 
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-export const hex = (b: Uint8Array | null): string | null =>
-  b === null ? null : Buffer.from(b).toString("hex");
+/** Hex of bytes (null stays null; an error, e.g. getBytesMulti's CorruptNodeError, shows as its message). */
+export const hex = (b: Uint8Array | Error | null): string | null =>
+  b === null ? null : b instanceof Error ? `${b.name}: ${b.message}` : Buffer.from(b).toString("hex");
 
 /**
  * s3rver writes an object in place (truncate, then stream), so two PUTs of one key at once interleave into a
@@ -349,4 +351,35 @@ export async function refusesUnknownKeys(target: S3Target, bucket: string): Prom
   } finally {
     client.destroy();
   }
+}
+
+const bombs = new Map<number, Promise<Uint8Array>>();
+
+/**
+ * One zstd frame of `mib` MiB of zeros (700 MiB: about 22 kB), compressed as a stream from one reused 1 MiB
+ * chunk: the bytes it inflates to are never allocated here. No content size in the header, as a streaming writer
+ * leaves it. Cached per size.
+ */
+export function zstdOfZeros(mib: number): Promise<Uint8Array> {
+  let bomb = bombs.get(mib);
+  if (bomb === undefined) {
+    bomb = (async () => {
+      const z = createZstdCompress();
+      const parts: Buffer[] = [];
+      z.on("data", (chunk: Buffer) => parts.push(chunk));
+      const ended = new Promise<void>((resolve, reject) => {
+        z.on("end", resolve);
+        z.on("error", reject);
+      });
+      const zero = Buffer.alloc(1024 * 1024);
+      for (let i = 0; i < mib; i++) {
+        if (!z.write(zero)) await new Promise((resolve) => z.once("drain", resolve));
+      }
+      z.end();
+      await ended;
+      return new Uint8Array(Buffer.concat(parts));
+    })();
+    bombs.set(mib, bomb);
+  }
+  return bomb;
 }

@@ -1,9 +1,10 @@
 // Cross-implementation: the Python plugin (compat/ref.py s3: getsentry/sentry-nodestore-s3's code with boto3 and
 // python-zstandard as Sentry pins them) and this package on the same bucket, both directions, every layout.
 
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 // Not exported by @nodestore/conformance (yet): read from its source.
 import { goldenPayloads } from "@nodestore/conformance";
-import { compression, eventNodeId, NodeStore } from "@nodestore/core";
+import { CorruptNodeError, compression, eventNodeId, NodeStore } from "@nodestore/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { S3Backend } from "../src/index.js";
 import {
@@ -166,6 +167,8 @@ function describeTarget(target: S3Target, py: RefCli): void {
         // what boto3 sees: zstd flagged and a frame; raw with no Content-Encoding (Python itself sends "")
         expect(zinfo).toMatchObject({ key: b.keyFor(json[0]!.id), content_encoding: "zstd" });
         expect(hex(Buffer.from(zinfo.body_b64, "base64").subarray(0, 4))).toBe("28b52ffd");
+        // the frame carries a content checksum (issue #10 case 3), and Python read it above
+        expect(Buffer.from(zinfo.body_b64, "base64")[4]! & 0x04).toBe(0x04);
         expect(rawinfo.key).toBe(b.keyFor(json[1]!.id));
         expect(rawinfo.content_encoding || null).toBeNull();
         expect(rawinfo.body_b64).toBe(b64(json[1]!.bytes));
@@ -174,6 +177,40 @@ function describeTarget(target: S3Target, py: RefCli): void {
         await s3(["delete", ...[...json, zbin!, rawbin!].map((p) => p.id), ...flags]);
         for (const p of [...json, zbin!, rawbin!]) expect(await b.getBytes(p.id), p.id).toBeNull();
       });
+    });
+
+    it("checksummed frames (issue #10 case 3): Python reads ours; with one flipped bit both sides refuse", async () => {
+      const b = backend(layouts[0]!);
+      const flags = refLayoutArgs(layouts[0]!);
+      const run = runId();
+      const [good, bad] = [0, 1].map((i) => eventNodeId(9, `${run}${String(i).padStart(22, "0")}`));
+      const main = { a: `hello world ${"and more ".repeat(30)}`, n: 1 };
+      const store = new NodeStore(b);
+      await store.setMulti([good!, bad!].map((id) => ({ id, main })));
+      const info = (await s3(["inspect", bad!, ...flags])) as InspectResult;
+      const frame = Buffer.from(info.body_b64, "base64");
+      expect(info.content_encoding).toBe("zstd");
+      expect(frame[4]! & 0x04).toBe(0x04); // Content_Checksum_flag
+      expect(await s3(["get-multi", good!, bad!, ...flags])).toEqual({ [good!]: main, [bad!]: main });
+
+      const at = frame.indexOf("hello");
+      frame[at + 1]! ^= 0x08; // "hello" -> "hmllo"
+      await scratch.client.send(
+        new PutObjectCommand({
+          Bucket: scratch.bucket,
+          Key: b.keyFor(bad!),
+          Body: frame,
+          ContentEncoding: "zstd",
+        }),
+      );
+      const ours = await store.get(bad!).catch((e: unknown) => e);
+      expect(ours).toBeInstanceOf(CorruptNodeError);
+      expect((ours as CorruptNodeError).id).toBe(bad);
+      expect((ours as Error).message).toContain(`${scratch.bucket}/${b.keyFor(bad!)}`);
+      const theirs = await s3(["get", bad!, ...flags]).catch((e: unknown) => e);
+      expect(theirs).toBeInstanceOf(Error);
+      expect((theirs as Error).message).toMatch(/ZstdError.*checksum/); // "Restored data doesn't match checksum"
+      expect(await s3(["get", good!, ...flags])).toEqual(main);
     });
 
     it("sharding migration (PR #9): flat objects from Python read through the fallback, deletes remove both", async () => {

@@ -2,6 +2,7 @@
 // counts, bulk paths, cleanup, bootstrap and lifecycle.
 import {
   DeleteBucketCommand,
+  DeleteObjectCommand,
   GetBucketLifecycleConfigurationCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -11,10 +12,14 @@ import {
 import {
   BackendError,
   BackendUnavailableError,
+  CorruptNode,
+  CorruptNodeError,
+  DEFAULT_MAX_VALUE_BYTES,
   eventNodeId,
   InvalidIdError,
   NodeStore,
   NotSupportedError,
+  PayloadTooLargeError,
 } from "@nodestore/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LIFECYCLE_RULE_ID, S3Backend, type S3BackendOptions, type S3CleanupProgress } from "../src/index.js";
@@ -34,6 +39,7 @@ import {
   scratchBucket,
   truncatedListingProblem,
   utf8,
+  zstdOfZeros,
 } from "./helpers.js";
 
 const targets = s3Targets();
@@ -154,6 +160,203 @@ function describeTarget(target: S3Target): void {
         await expect(store.deleteMulti([id]), id).rejects.toBeInstanceOf(InvalidIdError);
       }
       expect(count.total()).toBe(0);
+    });
+
+    describe("damaged objects (issue #10 cases 3, 6, 7)", () => {
+      const putRaw = (key: string, body: Uint8Array, encoding?: string) =>
+        scratch.client.send(
+          new PutObjectCommand({
+            Bucket: scratch.bucket,
+            Key: key,
+            Body: body,
+            ...(encoding === undefined ? {} : { ContentEncoding: encoding }),
+          }),
+        );
+      const value = { a: `hello world ${"and more ".repeat(30)}` };
+      /** Writes `value` under `id` through the backend, then flips one bit of "hello" in the stored frame. */
+      const damage = async (b: S3Backend, id: string) => {
+        await new NodeStore(b).set(id, value);
+        const stored = await rawGet(b.keyFor(id));
+        expect(stored.encoding).toBe("zstd");
+        const frame = Uint8Array.from(stored.body);
+        expect(frame[4]! & 0x04, "the frame carries a content checksum").toBe(0x04);
+        const at = Buffer.from(frame).indexOf("hello");
+        expect(at, "the literal is in the frame").toBeGreaterThan(5);
+        frame[at + 1]! ^= 0x08; // "hello" -> "hmllo": without a checksum this decodes to other data
+        await putRaw(b.keyFor(id), frame, "zstd");
+        return b.keyFor(id);
+      };
+      const expectCorrupt = (error: unknown, id: string, key: string) => {
+        expect(error).toBeInstanceOf(CorruptNodeError);
+        expect((error as CorruptNodeError).id).toBe(id);
+        expect((error as CorruptNodeError).layer).toBe("zstd");
+        expect((error as CorruptNodeError).retryable).toBe(false);
+        expect((error as Error).message).toContain(JSON.stringify(id));
+        expect((error as Error).message).toContain(`${scratch.bucket}/${key}`);
+      };
+
+      it("a flipped bit in a stored zstd object is a CorruptNodeError naming the id and key, never other data", async () => {
+        const b = backend({ bucketPath: `flip-${runId()}` });
+        const [id] = ids(1);
+        const key = await damage(b, id!);
+        expectCorrupt(await new NodeStore(b).get(id!).catch((e: unknown) => e), id!, key);
+        expectCorrupt(await b.getBytes(id!).catch((e: unknown) => e), id!, key);
+      });
+
+      it("getMulti serves the good nodes and reports the damaged one as a CorruptNode; strict mode throws", async () => {
+        const b = backend({ bucketPath: `multi-${runId()}` });
+        const [good1, bad, good2, missing] = ids(4);
+        const badKey = await damage(b, bad!);
+        const store = new NodeStore(b);
+        await store.setMulti([
+          { id: good1!, main: { n: 1 } },
+          { id: good2!, main: { n: 2 } },
+        ]);
+        const before = await listKeys(scratch.client, scratch.bucket, `${b.layout.bucketPath}/`);
+
+        const got = await store.getMulti([good1!, bad!, good2!, missing!]);
+        expect(got.get(good1!)).toEqual({ n: 1 });
+        expect(got.get(good2!)).toEqual({ n: 2 });
+        expect(got.get(missing!)).toBeNull();
+        const marker = got.get(bad!);
+        expect(marker).toBeInstanceOf(CorruptNode);
+        expect((marker as CorruptNode).id).toBe(bad);
+        expectCorrupt((marker as CorruptNode).error, bad!, badKey);
+
+        const bytes = await b.getBytesMulti([good1!, bad!, missing!]);
+        expect(bytes.get(good1!)).toBeInstanceOf(Uint8Array);
+        expect(bytes.get(missing!)).toBeNull();
+        expectCorrupt(bytes.get(bad!), bad!, badKey);
+
+        const strict = new NodeStore(b, { corruptNodes: "throw" });
+        expectCorrupt(await strict.getMulti([good1!, bad!]).catch((e: unknown) => e), bad!, badKey);
+        expectCorrupt(await store.getBytesMulti([good1!, bad!]).catch((e: unknown) => e), bad!, badKey);
+        // reading touched nothing
+        expect(await listKeys(scratch.client, scratch.bucket, `${b.layout.bucketPath}/`)).toEqual(before);
+        expect(await store.get(good1!)).toEqual({ n: 1 });
+      });
+
+      it("a 22 kB zstd object that inflates to 700 MB is a CorruptNodeError naming the id, at maxValueBytes", async () => {
+        const bomb = await zstdOfZeros(700);
+        expect(bomb.byteLength).toBeLessThan(30_000);
+        const p = `bomb-${runId()}`;
+        const [id, other] = ids(2);
+        const b = backend({ bucketPath: p });
+        const small = backend({ bucketPath: p, maxValueBytes: 1024 * 1024 });
+        expect(b.maxValueBytes).toBe(DEFAULT_MAX_VALUE_BYTES);
+        await putRaw(b.keyFor(id!), bomb, "zstd");
+        await new NodeStore(b).set(other!, { fine: true });
+        for (const [reader, limit] of [
+          [b, DEFAULT_MAX_VALUE_BYTES],
+          [small, 1024 * 1024],
+        ] as const) {
+          const started = Date.now();
+          const error = await new NodeStore(reader).get(id!).catch((e: unknown) => e);
+          expectCorrupt(error, id!, reader.keyFor(id!));
+          expect((error as Error).message).toContain(`decompresses past ${limit} bytes`);
+          expect(Date.now() - started).toBeLessThan(30_000); // settled, did not exhaust the heap
+          const many = await new NodeStore(reader).getMulti([id!, other!]);
+          expect(many.get(id!)).toBeInstanceOf(CorruptNode);
+          expect(many.get(other!)).toEqual({ fine: true });
+        }
+        // writes above the limit are refused before any request
+        const count = countRequests(small.client);
+        const big = { blob: "x".repeat(1024 * 1024) };
+        await expect(new NodeStore(small).set(id!, big)).rejects.toBeInstanceOf(PayloadTooLargeError);
+        expect(count.total()).toBe(0);
+      });
+    });
+
+    describe("ids that cannot be their own key (issue #10 case 4)", () => {
+      const put = (key: string, body: string) =>
+        scratch.client.send(new PutObjectCommand({ Bucket: scratch.bucket, Key: key, Body: body })).then(
+          () => "ok",
+          (e: { name?: string; $metadata?: { httpStatusCode?: number } }) =>
+            `${e.name} (HTTP ${e.$metadata?.httpStatusCode})`,
+        );
+
+      // What the rule protects against, with raw PUTs (no rule in the way). SeaweedFS turns an object key that
+      // is already a folder into `key/key`, and refuses a key under an existing object: reported for the other
+      // servers, asserted on SeaweedFS.
+      it("the server: an object and a folder of the same name", async () => {
+        const p = `raw-${runId()}`;
+        const nested = await put(`${p}/dd/q`, '{"q":1}');
+        const flat = await put(`${p}/dd`, '{"dd":1}');
+        // a flat 2-character id written before sharding was turned on, then a Sentry md5 id starting with it
+        const twoChars = await put(`${p}/ab`, "{}");
+        const md5Sharded = await put(`${p}/ab/cdef/0123456789abcdef0123456789`, "{}");
+        const keys = await listKeys(scratch.client, scratch.bucket, `${p}/`);
+        console.info(
+          `[keys] ${target.label}: PUT ${p}/dd/q ${nested}, PUT ${p}/dd ${flat}, PUT ${p}/ab ${twoChars}, ` +
+            `PUT ${p}/ab/cdef/… ${md5Sharded}; listed: ${keys.map((k) => k.slice(p.length + 1)).join(", ")}`,
+        );
+        if (target.label === "SeaweedFS") {
+          expect(flat).toBe("ok");
+          expect(keys).toContain(`${p}/dd/dd`); // "dd" was written somewhere else
+          expect(keys).not.toContain(`${p}/dd`);
+          expect(md5Sharded).toMatch(/HTTP 409/); // ExistingObjectIsFile: a real Sentry id cannot be written
+        }
+        // MinIO lists neither nested key while the flat ones exist: delete every key written, nested first.
+        const written = ["dd/q", "dd/dd", "ab/cdef/0123456789abcdef0123456789", "dd", "ab"];
+        for (const key of [...written.map((k) => `${p}/${k}`), ...keys]) {
+          await scratch.client.send(new DeleteObjectCommand({ Bucket: scratch.bucket, Key: key }));
+        }
+        expect(await listKeys(scratch.client, scratch.bucket, `${p}/`)).toEqual([]);
+      });
+
+      it("the rule: refused before any request, nothing written; Sentry's shapes land at their own keys", async () => {
+        const p = `rule-${runId()}`;
+        const flat = backend({ bucketPath: p });
+        const both = backend({ bucketPath: p, objectSharding: true, objectShardingFallback: true });
+        const count = countRequests(flat.client);
+        const countBoth = countRequests(both.client);
+        for (const b of [flat, both]) {
+          const store = new NodeStore(b);
+          for (const id of ["dd/q", "dd", "ab", "abcdef", "AbC+"]) {
+            for (const call of [
+              () => store.set(id, { id }),
+              () => store.get(id),
+              () => store.getMulti([ids(1)[0]!, id]),
+              () => store.delete(id),
+            ]) {
+              const error = await call().catch((e: unknown) => e);
+              expect(error, id).toBeInstanceOf(InvalidIdError);
+              expect((error as InvalidIdError).id).toBe(id);
+              expect((error as InvalidIdError).retryable).toBe(false);
+              expect((error as Error).message).toContain(JSON.stringify(id));
+            }
+          }
+          const error = await store.deleteMulti(["dd", "dd/q"]).catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(InvalidIdError);
+          expect((error as Error).message).toMatch(/"dd".*2 characters/);
+        }
+        expect(count.total() + countBoth.total()).toBe(0);
+        expect(await listKeys(scratch.client, scratch.bucket, `${p}/`)).toEqual([]);
+
+        // Every shape Sentry writes, flat and sharded in one prefix (the sharding migration): each at its key.
+        const [md5a, md5b] = ids(2);
+        const legacy = "AbC+/xyz12345678901234==";
+        const nodes = [md5a!, `i-o:${md5a}`, `e-g-f:${md5a}`, `s:1:${md5a}`, "bundle_index:1:abc", legacy];
+        await new NodeStore(flat).setMulti(nodes.map((id) => ({ id, main: { id, layout: "flat" } })));
+        await new NodeStore(both).setMulti([
+          { id: md5b!, main: { id: md5b, layout: "sharded" } },
+          { id: legacy, main: { id: legacy, layout: "sharded" } },
+        ]);
+        expect(await listKeys(scratch.client, scratch.bucket, `${p}/`)).toEqual(
+          [
+            ...nodes.map((id) => `${p}/${id}`),
+            `${p}/${md5b!.slice(0, 2)}/${md5b!.slice(2, 6)}/${md5b!.slice(6)}`,
+            `${p}/Ab/C+/x/yz12345678901234==`,
+          ].sort(),
+        );
+        const read = await new NodeStore(both).getMulti([...nodes, md5b!]);
+        for (const id of nodes)
+          expect(read.get(id), id).toEqual({ id, layout: id === legacy ? "sharded" : "flat" });
+        expect(read.get(md5b!)).toEqual({ id: md5b, layout: "sharded" });
+        expect(await new NodeStore(flat).get(legacy)).toEqual({ id: legacy, layout: "flat" });
+        await new NodeStore(both).deleteMulti([...nodes, md5b!]);
+        expect(await listKeys(scratch.client, scratch.bucket, `${p}/`)).toEqual([]);
+      });
     });
 
     // Counted per call: s3rver answers some DeleteObjects with a 500 (its parallel deletes race on removing

@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { S3Client } from "@aws-sdk/client-s3";
-import { compression } from "@nodestore/core";
+import { compression, DEFAULT_MAX_VALUE_BYTES } from "@nodestore/core";
 import { describe, expect, it } from "vitest";
 import {
   decodeBody,
@@ -9,9 +10,12 @@ import {
   keyProblem,
   keysFor,
   LIFECYCLE_RULE_ID,
+  MAX_RETRY_DELAY_MS,
   planLifecycle,
   primaryKey,
+  retryDelayMs,
   S3Backend,
+  S3RetryStrategy,
   shardedId,
 } from "../src/index.js";
 import { utf8 } from "./helpers.js";
@@ -82,18 +86,149 @@ describe("object keys (getsentry/sentry-nodestore-s3 layout)", () => {
     ]) {
       expect(keyProblem(l, id), JSON.stringify(id)).toBeTypeOf("string");
     }
-    expect(keyProblem(l, "x".repeat(1024 - "nodestore/".length))).toBeUndefined();
-    expect(keyProblem(l, "x".repeat(1025 - "nodestore/".length))).toMatch(/1024-byte/);
-    expect(keyProblem(layout(null), "..")).toMatch(/\.\./);
-    // with sharding, both the sharded and (with the fallback) the flat key are checked
-    expect(keyProblem(layout("p", true), "ab/cdef")).toMatch(/empty path segment/); // ab//cdef
-    expect(keyProblem(layout("p", true), "ab..cd")).toBeUndefined(); // ab/..cd: ok
-    expect(keyProblem(layout("p", true), "a/..b")).toMatch(/empty|\.\./);
+    const long = (n: number) => `${ID}${"-".repeat(n - ID.length)}`;
+    expect(keyProblem(l, long(1024 - "nodestore/".length))).toBeUndefined();
+    expect(keyProblem(l, long(1025 - "nodestore/".length))).toMatch(/1024-byte/);
+    expect(keyProblem(layout(null), "..")).toMatch(/"\.\." path segment/);
+    expect(keyProblem(layout("p", true), "ab..cdefg")).toBeUndefined(); // ab/..cd/efg: ok
+    expect(keyProblem(layout("p", true), "..abcdefg")).toMatch(/"\.\." path segment/); // ../abcd/efg
+  });
+
+  describe('the key rule (issue #10 case 4: SeaweedFS wrote "dd" to "dd/dd" after "dd/q")', () => {
+    const layouts = [layout("nodestore"), layout(null), layout("nodestore", true), layout(null, true, true)];
+    const b64uuid = (bytes: Buffer) => bytes.toString("base64");
+
+    it('allows "/" only in a legacy base64 id (22 base64 characters, then "==")', () => {
+      for (const l of layouts) {
+        for (const id of [
+          "dd/q",
+          "a/b",
+          "ab/cdef",
+          "abcdef/0123456789abcdef0123456789", // a sharded-looking id
+          `${"A".repeat(10)}/${"B".repeat(10)}=`, // 22 characters
+          `${"A".repeat(10)}/${"B".repeat(10)}==`, // 23 (the conformance suite had this)
+          `${"A".repeat(10)}/${"B".repeat(12)}==`, // 25
+          `${"A".repeat(10)}/${"B".repeat(11)}=a`,
+          `${"A".repeat(10)}/${"B-".repeat(5)}A==`,
+        ]) {
+          expect(keyProblem(l, id), id).toMatch(/"\/" is only allowed in a legacy base64 node id/);
+        }
+        expect(keyProblem(l, "AbC+/xyz12345678901234==")).toBeUndefined();
+      }
+    });
+
+    it("refuses the slash-free ids that are, or shard to, a folder of another id's key, whatever the layout", () => {
+      for (const l of layouts) {
+        // 2 code points: the folder "ab/" of every sharded key ab/cdef/…
+        for (const id of ["dd", "ab", "a:", "é😀", "--"])
+          expect(keyProblem(l, id), id).toMatch(/2 characters/);
+        // 6 code points: shards to ab/cdef, the folder of every longer id starting with it
+        for (const id of ["abcdef", "ab:cde", "i-o:ab", "😀bcdef"])
+          expect(keyProblem(l, id), id).toMatch(/6 characters.*"[^"]+\/[^"]+\/…"/);
+        // up to 21 base64 characters: the part of a legacy id before its "/" (AbC+ of AbC+/xyz…==)
+        for (const id of ["A", "abc", "AbC+", "abcde", "q", "x".repeat(21), "a+b+c+d"])
+          expect(keyProblem(l, id), id).toMatch(/base64 characters|2 characters|6 characters/);
+        // 20 base64 characters then "==": sharded, ab/cdef/ghijklmnopqrst== is a legacy id's flat key
+        expect(keyProblem(l, `${"abcdefghijklmnopqrst"}==`)).toMatch(/legacy base64 id/);
+        // what is left is safe
+        for (const id of [
+          "x".repeat(22),
+          `${"A".repeat(19)}==`,
+          `${"A".repeat(21)}==`,
+          "_",
+          ":",
+          "a:b",
+          "a-b-c",
+          "c-ok",
+          "c-notb64",
+          "i-o:abc",
+          ID,
+        ]) {
+          expect(keyProblem(l, id), id).toBeUndefined();
+        }
+      }
+    });
+
+    it("accepts every legacy id whose keys have no empty segment: a leading or doubled '/' (and with sharding, '/' at 1, 2, 5 or 6)", () => {
+      let refusedFlat = 0;
+      let refusedSharded = 0;
+      for (let i = 0; i < 5_000; i++) {
+        const id = b64uuid(randomBytes(16));
+        expect(id).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+        const flatBad = id.startsWith("/") || id.includes("//");
+        const shardBad = flatBad || [1, 2, 5, 6].some((p) => id[p] === "/");
+        expect(keyProblem(layout("nodestore"), id) !== undefined, id).toBe(flatBad);
+        expect(keyProblem(layout(null), id) !== undefined, id).toBe(flatBad);
+        expect(keyProblem(layout("nodestore", true), id) !== undefined, id).toBe(shardBad);
+        if (flatBad) refusedFlat++;
+        if (shardBad) refusedSharded++;
+      }
+      // about 2% and 9% of ancient ids (NodeField, before md5 event ids): what a file-backed server cannot hold
+      expect(refusedFlat).toBeLessThan(250);
+      expect(refusedSharded).toBeLessThan(700);
+    });
+
+    // The proof the rule is enough, by search: from many accepted ids, every name and folder their keys have
+    // under either layout is turned back into the ids that would be stored there (the name itself, and the id
+    // that shards to it); none of those may be accepted unless it is the same id.
+    it("no accepted id is stored under a key, or a folder of a key, of another accepted id (flat and sharded)", () => {
+      const flat = layout(null);
+      const sharded = layout(null, true);
+      const nameLayouts = [flat, sharded];
+      const seeds = new Set<string>([ID, `i-o:${ID}`, `e-g-f:${ID}`, `s:1:${ID}`, "bundle_index:1:abc"]);
+      const alphabet = "Ab9+/=:-é";
+      for (let i = 0; i < 3_000; i++) {
+        const legacy = b64uuid(randomBytes(16)).split("");
+        legacy[3 + (i % 19)] = "/"; // a "/" at every position the rule may accept
+        if (i % 3 === 0) legacy[(i * 7) % 22] = "/";
+        seeds.add(legacy.join(""));
+        const n = 1 + (i % 26);
+        seeds.add(
+          Array.from({ length: n }, (_, k) => alphabet[(i * 31 + k * k * 7) % alphabet.length]).join(""),
+        );
+        seeds.add(
+          randomBytes(16)
+            .toString("hex")
+            .slice(0, 1 + (i % 32)),
+        );
+      }
+      const unshard = (name: string): string | undefined => {
+        const parts = name.split("/");
+        if (parts.length < 2 || [...parts[0]!].length !== 2) return undefined;
+        if (parts.length === 2 && [...parts[1]!].length <= 4) return parts.join("");
+        if ([...parts[1]!].length === 4) return parts[0]! + parts[1]! + parts.slice(2).join("/");
+        return undefined;
+      };
+      const folders = (name: string) => {
+        const parts = name.split("/");
+        return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join("/"));
+      };
+      const accepted = (id: string) => nameLayouts.filter((l) => keyProblem(l, id) === undefined);
+      let candidates = 0;
+      let refused = 0;
+      for (const seed of seeds) {
+        for (const l of accepted(seed)) {
+          const name = primaryKey(l, seed);
+          for (const place of [name, ...folders(name)]) {
+            for (const other of [place, unshard(place)]) {
+              if (other === undefined || other === seed) continue;
+              candidates++;
+              const ok = accepted(other);
+              if (ok.length === 0) refused++;
+              for (const ol of ok) expect(primaryKey(ol, other), `${seed} vs ${other}`).not.toBe(place);
+            }
+          }
+        }
+      }
+      expect(candidates).toBeGreaterThan(10_000);
+      expect(refused).toBeGreaterThan(5_000);
+    });
   });
 
   it("checks ids through the backend's idRules, and bucketPath at construction", () => {
     const backend = new S3Backend({ bucketName: "b", endpoint: "http://127.0.0.1:9" });
-    expect(backend.idRules.check?.("../etc")).toMatch(/\.\./);
+    expect(backend.idRules.check?.("../etc")).toMatch(/"\/" is only allowed/);
+    expect(backend.idRules.check?.("..")).toMatch(/"\.\." path segment/);
     expect(backend.keyFor(ID)).toBe(`nodestore/${ID}`);
     for (const bucketPath of ["", "/x", "x/", "a//b", "a/../b"]) {
       expect(() => new S3Backend({ bucketName: "b", bucketPath, endpoint: "http://127.0.0.1:9" })).toThrow(
@@ -133,6 +268,81 @@ describe("client options", () => {
     expect(
       () => new S3Backend({ bucketName: "b", endpoint: "http://x", caBundlePath: "/nonexistent.pem" }),
     ).toThrow(/caBundlePath/);
+  });
+
+  it("bounds values by maxValueBytes: core's DEFAULT_MAX_VALUE_BYTES unless set", () => {
+    expect(new S3Backend({ bucketName: "b", endpoint: "http://x" }).maxValueBytes).toBe(
+      DEFAULT_MAX_VALUE_BYTES,
+    );
+    expect(new S3Backend({ bucketName: "b", endpoint: "http://x", maxValueBytes: 1000 }).maxValueBytes).toBe(
+      1000,
+    );
+    for (const maxValueBytes of [0, -1, 1.5, Number.NaN]) {
+      expect(() => new S3Backend({ bucketName: "b", endpoint: "http://x", maxValueBytes })).toThrow(
+        RangeError,
+      );
+    }
+  });
+});
+
+describe("retries (S3RetryStrategy)", () => {
+  const transient = { errorType: "TRANSIENT" } as const;
+
+  it("waits 2^(n-1) x 100 ms to twice that before retry n (throttling: x 500 ms), at most 20 s", () => {
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, false, () => 0))).toEqual([100, 200, 400, 800]);
+    expect([1, 2, 3].map((n) => retryDelayMs(n, false, () => 0.999_999))).toEqual([199, 399, 799]);
+    expect([1, 2].map((n) => retryDelayMs(n, true, () => 0))).toEqual([500, 1000]);
+    expect(retryDelayMs(20, false, () => 0.999_999)).toBeLessThanOrEqual(MAX_RETRY_DELAY_MS);
+  });
+
+  it("retries transient errors and throttling up to maxAttempts - 1 times, never client errors", async () => {
+    const strategy = new S3RetryStrategy(4, 500);
+    let token = await strategy.acquireInitialRetryToken("");
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      token = await strategy.refreshRetryTokenForRetry(
+        token,
+        i === 1 ? { errorType: "THROTTLING" } : transient,
+      );
+      delays.push(token.getRetryDelay());
+    }
+    expect(token.getRetryCount()).toBe(3);
+    expect(delays[0]).toBeGreaterThanOrEqual(100);
+    expect(delays[1]).toBeGreaterThanOrEqual(1000);
+    expect(delays[2]).toBeGreaterThanOrEqual(400);
+    await expect(strategy.refreshRetryTokenForRetry(token, transient)).rejects.toThrow(/No retry token/);
+    const fresh = await strategy.acquireInitialRetryToken("");
+    for (const errorType of ["CLIENT_ERROR", "SERVER_ERROR"] as const) {
+      await expect(strategy.refreshRetryTokenForRetry(fresh, { errorType })).rejects.toThrow(
+        /No retry token/,
+      );
+    }
+    const hinted = await strategy.refreshRetryTokenForRetry(fresh, {
+      errorType: "THROTTLING",
+      retryAfterHint: new Date(Date.now() + 3_000),
+    });
+    expect(hinted.getRetryDelay()).toBeGreaterThan(2_000);
+  });
+
+  it("stops retrying once the quota is spent (most requests failing) and refills it with successes", async () => {
+    const strategy = new S3RetryStrategy(4, 30);
+    const first = await strategy.acquireInitialRetryToken("");
+    const retried = [];
+    for (let i = 0; i < 3; i++) retried.push(await strategy.refreshRetryTokenForRetry(first, transient));
+    expect(strategy.capacity).toBe(0);
+    await expect(strategy.refreshRetryTokenForRetry(first, transient)).rejects.toThrow(/No retry token/);
+    strategy.recordSuccess(retried[0]!); // a retry that worked gives its cost back
+    expect(strategy.capacity).toBe(10);
+    strategy.recordSuccess(first); // a first try that worked: 1
+    expect(strategy.capacity).toBe(11);
+  });
+
+  it("is the client's strategy, with a quota covering every socket retrying fully", async () => {
+    const b = new S3Backend({ bucketName: "b", endpoint: "http://127.0.0.1:9", maxSockets: 100 });
+    const strategy = await b.client.config.retryStrategy();
+    expect(strategy).toBeInstanceOf(S3RetryStrategy);
+    expect((strategy as S3RetryStrategy).capacity).toBe(10 * 3 * 100);
+    await b.close();
   });
 });
 

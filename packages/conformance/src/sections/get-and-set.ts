@@ -69,7 +69,7 @@ export function getAndSetSection(ctx: SectionContext): void {
         `i-o:${newId()}`,
         `e-g-f:${newId()}`,
         `s:1:${newId()}`,
-        `${runTag}AbC+/xyz12345==`, // legacy NodeField id: base64 of a uuid4, 24 chars
+        `${runTag}AbC+/xyz123456==`, // legacy NodeField id: base64 of a uuid4, 24 chars
         `bundle_index:1:${runTag}`,
       ];
       for (const id of ids) {
