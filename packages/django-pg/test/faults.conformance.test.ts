@@ -10,7 +10,7 @@ import {
   truncateBytes,
   zlibBomb,
 } from "@nodestore/conformance";
-import { NodeStore } from "@nodestore/core";
+import { DEFAULT_MAX_VALUE_BYTES, NodeStore } from "@nodestore/core";
 import { serviceEnv } from "@nodestore/services";
 import type pg from "pg";
 import { it } from "vitest";
@@ -18,8 +18,6 @@ import { DjangoPgBackend } from "../src/index.js";
 import { postgresTargets, scratchSchema } from "./helpers.js";
 
 const MiB = 1024 * 1024;
-/** core's decoders stop at 64 MiB when a backend names no `maxValueBytes`. */
-const DEFAULT_BOUND = 64 * MiB;
 
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64");
 const unb64 = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
@@ -59,7 +57,7 @@ function corruptions(sql: () => { pool: pg.Pool; table: string }): CorruptionCas
       name: "a zlib bomb (inflates 1 MiB past the backend's largest value)",
       expect: "zlib",
       corrupt: async (id, store) =>
-        write(id, b64(await zlibBomb((store.backend.maxValueBytes ?? DEFAULT_BOUND) + MiB))),
+        write(id, b64(await zlibBomb((store.backend.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES) + MiB))),
     },
     {
       name: "valid zlib of text that is neither JSON nor a pickle",

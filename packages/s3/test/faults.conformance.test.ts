@@ -11,15 +11,13 @@ import {
   zstdBomb,
   zstdMagicThenGarbage,
 } from "@nodestore/conformance";
-import { NodeStore } from "@nodestore/core";
+import { DEFAULT_MAX_VALUE_BYTES, NodeStore } from "@nodestore/core";
 import { serviceEnv } from "@nodestore/services";
 import { it } from "vitest";
 import type { S3Backend, S3BackendOptions } from "../src/index.js";
 import { backendFor, clientOptions, s3Targets, scratchBucket } from "./helpers.js";
 
 const MiB = 1024 * 1024;
-/** core's decoders stop at 64 MiB when a backend names no `maxValueBytes`. */
-const DEFAULT_BOUND = 64 * MiB;
 
 /** Objects rewritten next to the backend, with a plain SDK client. */
 function corruptions(raw: () => { client: S3Client; bucket: string }): CorruptionCase[] {
@@ -43,7 +41,7 @@ function corruptions(raw: () => { client: S3Client; bucket: string }): Corruptio
       }),
     );
   };
-  const bomb = (store: NodeStore) => (store.backend.maxValueBytes ?? DEFAULT_BOUND) + MiB;
+  const bomb = (store: NodeStore) => (store.backend.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES) + MiB;
   return [
     {
       name: 'zstd with a flipped bit ("hello" becomes "hallo")',
