@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+import { reportersFor } from "../../vitest.shared.js";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    reporters: reportersFor("tablestore-server"),
+    testTimeout: 60_000,
+  },
+});
