@@ -34,7 +34,7 @@ Connection settings come from the environment (what `pnpm services env` exports)
     NODESTORE_PG_URL / --pg-url; NODESTORE_S3_ENDPOINT, NODESTORE_S3_ACCESS_KEY, NODESTORE_S3_SECRET_KEY,
     NODESTORE_S3_REGION / --s3-*; NODESTORE_OPENSEARCH_URL / --os-url; NODESTORE_TABLESTORE_ENDPOINT,
     NODESTORE_TABLESTORE_INSTANCE, NODESTORE_TABLESTORE_ACCESS_KEY_ID, NODESTORE_TABLESTORE_ACCESS_KEY_SECRET /
-    --ots-*.
+    --ots-* (plus --ots-table, --ots-default-ttl SECONDS, --ots-automatic-expiry, --ots-no-retry).
 
 Output is one JSON document on stdout (simplejson, sorted keys; NaN/Infinity are written as such). Failure:
 exit 1 (2 for usage errors) and one line on stderr: "ref.py: error: <Type>: <message>".
@@ -184,15 +184,20 @@ def make_tablestore(args):
         "access_key_secret": args.ots_access_key_secret,
         "socket_timeout": args.ots_timeout,
     }
+    if args.ots_sts_token:
+        client_options["sts_token"] = args.ots_sts_token
     if args.ots_no_retry:
         from tablestore.retry import NoRetryPolicy
 
         client_options["retry_policy"] = NoRetryPolicy()
     compression = {"none": False, "zlib": "zlib", "zstd": "zstd"}[args.compression]
+    default_ttl = None if args.ots_default_ttl is None else timedelta(seconds=args.ots_default_ttl)
     return TablestoreNodeStorage(
         instance=args.ots_instance,
         table=args.ots_table,
         compression=compression,
+        default_ttl=default_ttl,
+        automatic_expiry=args.ots_automatic_expiry,
         **client_options,
     )
 
@@ -288,6 +293,11 @@ def inspect(args, store, id):
     raise UsageError(f"inspect is not supported for {args.backend}")
 
 
+def _row_key(row) -> str:
+    pk = getattr(row, "primary_key", None)
+    return " ".join(f"{name}={value}" for name, value in pk) if pk else repr(row)
+
+
 def run_storage(args):
     store = BACKENDS[args.backend](args)
     op, ids = args.op, args.ids
@@ -327,7 +337,12 @@ def run_storage(args):
             raise UsageError("get-multi takes one or more ids")
         _before_read(args, store)
         # Exactly what the plugin returns: Django's backend omits missing ids, the S3 plugin maps them to None.
-        return store.get_multi(ids, subkey=args.subkey)
+        result = store.get_multi(ids, subkey=args.subkey)
+        if args.backend == "tablestore":
+            # sentry-tablestore keys the values it read by Row object, not by id (every id stays None): render
+            # such keys as "<Row id=...>" so the dict can be printed as it is.
+            result = {k if isinstance(k, str) else f"<{type(k).__name__} {_row_key(k)}>": v for k, v in result.items()}
+        return result
     if op == "delete":
         if not ids:
             raise UsageError("delete takes one or more ids")
@@ -506,6 +521,9 @@ def build_parser():
     p.add_argument("--ots-table", default="nodestore")
     p.add_argument("--ots-timeout", type=float, default=10)
     p.add_argument("--ots-no-retry", action="store_true", help="NoRetryPolicy instead of the SDK's default")
+    p.add_argument("--ots-sts-token", default=env("NODESTORE_TABLESTORE_STS_TOKEN"), help="sts_token")
+    p.add_argument("--ots-default-ttl", type=float, default=None, help="default_ttl, in seconds")
+    p.add_argument("--ots-automatic-expiry", action="store_true", help="automatic_expiry=True (bootstrap sets the table TTL)")
     return p
 
 

@@ -106,7 +106,7 @@ describe("parseBenchArgs", () => {
 
   it("lists every provider of the registry in the usage", () => {
     expect(USAGE).toContain(
-      "--providers LIST   only these: memory,django-pg,s3,s3-rtt,opensearch,tablestore",
+      "--providers LIST   only these: memory,django-pg,s3,s3-rtt,opensearch,opensearch-rtt,tablestore",
     );
   });
 });

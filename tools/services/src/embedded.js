@@ -20,6 +20,7 @@ import {
 } from "./lib/pg.js";
 import { freePort, startAttached, stopAttached, waitFor } from "./lib/proc.js";
 import { S3RVER_STOP, s3rverCommand, s3rverVersion } from "./lib/s3rver.js";
+import { TABLESTORE_STOP, tablestoreCommand, tablestoreEnv, tablestoreVersion } from "./lib/tablestore.js";
 
 /**
  * `dataDir` as given (kept), or a new temporary directory (`temporary`: removed by `cleanup`, and when this
@@ -140,6 +141,49 @@ export async function startEmbeddedS3(options = {}) {
   }
 }
 
+export async function startEmbeddedTablestore(options = {}) {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const version = tablestoreVersion();
+  let server;
+  try {
+    // stdin stays open: the server exits when it closes, i.e. when this process dies without stopping it.
+    server = startAttached({
+      ...tablestoreCommand({ port: options.port ?? 0, exitWithStdin: true }),
+      keepStdin: true,
+    });
+    const port = await waitFor(
+      "local Tablestore server",
+      () => {
+        const m = server.output().match(/"port":(\d+)/);
+        return m ? Number(m[1]) : undefined;
+      },
+      { timeoutMs, intervalMs: 50, alive: () => server.exited() === undefined, detail: server.output },
+    );
+    const endpoint = `http://${HOST}:${port}`;
+    const env = tablestoreEnv(endpoint);
+    const by = options.startedBy ? `started by ${options.startedBy} ` : "";
+    return {
+      endpoint,
+      port,
+      instance: env.NODESTORE_TABLESTORE_INSTANCE,
+      accessKeyId: env.NODESTORE_TABLESTORE_ACCESS_KEY_ID,
+      accessKeySecret: env.NODESTORE_TABLESTORE_ACCESS_KEY_SECRET,
+      env,
+      ...common({
+        server,
+        dir: "",
+        stopOptions: TABLESTORE_STOP,
+        cleanup: async () => {},
+        version: `local Tablestore server ${version}`,
+        description: `local Tablestore server ${version} (wire protocol, in memory, ${by}at ${endpoint})`,
+      }),
+    };
+  } catch (error) {
+    await stopAndClean(server, TABLESTORE_STOP, async () => {});
+    throw error;
+  }
+}
+
 /**
  * The embedded servers a process may need, each started on first use and stopped together by `stopAll()`.
  * The bench uses it for its fresh-machine defaults and `pnpm test` (test/global-setup) for the backends'
@@ -148,12 +192,14 @@ export async function startEmbeddedS3(options = {}) {
 export function embeddedServers({ startedBy } = {}) {
   let pg;
   let s3;
+  let ots;
   return {
     postgres: () => (pg ??= startEmbeddedPostgres({ port: 0, startedBy })),
     s3: () => (s3 ??= startEmbeddedS3({ port: 0, startedBy })),
+    tablestore: () => (ots ??= startEmbeddedTablestore({ port: 0, startedBy })),
     async stopAll() {
       await Promise.all(
-        [pg, s3].map(async (p) => {
+        [pg, s3, ots].map(async (p) => {
           if (!p) return;
           try {
             await (await p).stop();

@@ -166,10 +166,28 @@ export interface EmbeddedS3 extends EmbeddedServer {
  */
 export function startEmbeddedS3(options?: EmbeddedServerOptions): Promise<EmbeddedS3>;
 
+export interface EmbeddedTablestore extends EmbeddedServer {
+  /** http://127.0.0.1:port */
+  readonly endpoint: string;
+  /** "sentry" */
+  readonly instance: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  /** NODESTORE_TABLESTORE_ENDPOINT, _INSTANCE, _ACCESS_KEY_ID, _ACCESS_KEY_SECRET for this server. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * The local Tablestore server (@nodestore/tablestore-server: Tablestore's wire protocol, in memory) in a child
+ * Node process, which also exits when this process dies. `dataDir` is ignored (nothing is written to disk).
+ */
+export function startEmbeddedTablestore(options?: EmbeddedServerOptions): Promise<EmbeddedTablestore>;
+
 /** Embedded servers started on first use (free ports, temporary data), stopped together. */
 export interface EmbeddedServers {
   postgres(): Promise<EmbeddedPostgres>;
   s3(): Promise<EmbeddedS3>;
+  tablestore(): Promise<EmbeddedTablestore>;
   /** Stops whatever was started; never throws. */
   stopAll(): Promise<void>;
 }
@@ -182,11 +200,12 @@ export function embeddedServers(options?: { startedBy?: string }): EmbeddedServe
 
 /**
  * A vitest global setup: starts the embedded servers in `needs` that no variable configures yet (never under
- * NODESTORE_REQUIRE_SERVICES=1), sets NODESTORE_PG_EMBEDDED_URL / NODESTORE_S3_EMBEDDED_ENDPOINT, and returns
+ * NODESTORE_REQUIRE_SERVICES=1), sets NODESTORE_PG_EMBEDDED_URL / NODESTORE_S3_EMBEDDED_ENDPOINT /
+ * NODESTORE_TABLESTORE_*, and returns
  * the teardown that stops them.
  */
 export function embeddedTestServers(
-  needs: ReadonlyArray<"postgres" | "s3">,
+  needs: ReadonlyArray<"postgres" | "s3" | "tablestore">,
   options?: { env?: Record<string, string | undefined>; log?: (line: string) => void },
 ): () => Promise<(() => Promise<void>) | undefined>;
 

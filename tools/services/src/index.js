@@ -1,6 +1,11 @@
 // @nodestore/services: test helpers for the services `pnpm services up` runs, and the embedded servers as
 // temporary children (startEmbeddedPostgres, startEmbeddedS3), a latency proxy (createLatencyProxy).
-export { embeddedServers, startEmbeddedPostgres, startEmbeddedS3 } from "./embedded.js";
+export {
+  embeddedServers,
+  startEmbeddedPostgres,
+  startEmbeddedS3,
+  startEmbeddedTablestore,
+} from "./embedded.js";
 export { createLatencyProxy } from "./latency-proxy.js";
 export { cacheDir, HOST, PORTS, REF_CLI } from "./lib/config.js";
 export { createPythonRef, PythonRefError, pythonRef } from "./python-ref.js";

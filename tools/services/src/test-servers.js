@@ -24,10 +24,19 @@ const STARTERS = {
       return s3.description;
     },
   },
+  /** The local Tablestore server: the tablestore suites run on it (NODESTORE_TABLESTORE_*). */
+  tablestore: {
+    configured: (env) => Boolean(env.NODESTORE_TABLESTORE_ENDPOINT),
+    async start(servers, env) {
+      const ots = await servers.tablestore();
+      Object.assign(env, ots.env);
+      return ots.description;
+    },
+  },
 };
 
 /**
- * A vitest global setup that starts the embedded servers named in `needs` ("postgres", "s3") unless they are
+ * A vitest global setup that starts the embedded servers named in `needs` ("postgres", "s3", "tablestore") unless they are
  * configured already, and stops them after the run. `export default embeddedTestServers(["postgres"])`.
  */
 export function embeddedTestServers(needs, { env = process.env, log = console.log } = {}) {

@@ -4,8 +4,9 @@
  */
 import { djangoPgProvider } from "./adapters/django-pg.js";
 import { memoryProvider } from "./adapters/memory.js";
-import { plannedProvider } from "./adapters/placeholder.js";
+import { openSearchProvider, openSearchRttProvider } from "./adapters/opensearch/index.js";
 import { s3Provider, s3RttProvider } from "./adapters/s3/index.js";
+import { tablestoreProvider } from "./adapters/tablestore.js";
 import type { ProviderFactory } from "./types.js";
 
 export const PROVIDERS: readonly ProviderFactory[] = [
@@ -13,8 +14,9 @@ export const PROVIDERS: readonly ProviderFactory[] = [
   djangoPgProvider,
   s3Provider,
   s3RttProvider,
-  plannedProvider("opensearch"),
-  plannedProvider("tablestore"),
+  openSearchProvider,
+  openSearchRttProvider,
+  tablestoreProvider,
 ];
 
 export const ALL_PROVIDERS: readonly string[] = PROVIDERS.map((p) => p.name);

@@ -29,10 +29,13 @@ export const PORTS = {
   weedS3Grpc: 19533,
   opensearchHttp: 19200,
   opensearchTransport: 19300,
+  opensearch3Http: 19210,
+  opensearch3Transport: 19310,
   s3rver: 14569,
   toxiproxy: 18474,
   minio: 19000,
   minioConsole: 19001,
+  tablestore: 18765,
 };
 
 export const PG = { user: "postgres", password: "postgres", database: "nodestore" };
@@ -58,7 +61,30 @@ export const OPENSEARCH = {
   // sentry-opensearch-nodestore uses for deletes) is assembled from its Maven Central jars.
   reindexClient: "org.opensearch.plugin:reindex-client:2.19.6",
   dependencyPlugin: "org.apache.maven.plugins:maven-dependency-plugin:3.8.1",
-  heap: "512m",
+  // 1 GB: a real-time get of a 20 MB node (28 MB of base64) holds several copies of it; 512 MB ran out of heap.
+  heap: "1g",
+};
+
+/**
+ * OpenSearch 3.x from Maven Central: its integ-test zip ships every module (reindex included), and it needs a
+ * JDK >= 21 (Temurin 25 here: Debian 12 has no OpenJDK 21). 3.8.0 is the newest integ-test zip Maven Central
+ * serves (3.9.0's is not published); sentry-opensearch-nodestore's own integration tests use 3.2.
+ */
+export const OPENSEARCH3 = {
+  version: "3.8.0",
+  artifact: "org.opensearch.distribution.integ-test-zip:opensearch:3.8.0:zip",
+  dependencyPlugin: "org.apache.maven.plugins:maven-dependency-plugin:3.8.1",
+  heap: "1g",
+};
+
+/**
+ * The local Tablestore server (tools/tablestore-server): the instance it serves and the one key pair it accepts.
+ * "sentry" is the Python plugin's default instance.
+ */
+export const TABLESTORE = {
+  instance: "sentry",
+  accessKeyId: "nodestore",
+  accessKeySecret: "nodestore-secret",
 };
 
 export const S3RVER = { accessKey: "S3RVER", secretKey: "S3RVER", region: "us-east-1", bucket: "nodestore" };
