@@ -14,8 +14,12 @@ describe.skipIf(!toxiproxy || !s3 || !python)("providers bench: s3-rtt (SeaweedF
   let result: ProvidersBenchResult;
   let proxiesBefore: string[];
 
+  // Only the bench's own proxies: other packages' fault tests create and delete theirs on the same Toxiproxy
+  // while this runs.
   const proxyNames = async (): Promise<string[]> =>
-    Object.keys((await (await fetch(`${toxiproxy}/proxies`)).json()) as Record<string, unknown>);
+    Object.keys((await (await fetch(`${toxiproxy}/proxies`)).json()) as Record<string, unknown>).filter((n) =>
+      n.startsWith("nsbench-"),
+    );
 
   beforeAll(async () => {
     proxiesBefore = await proxyNames();
