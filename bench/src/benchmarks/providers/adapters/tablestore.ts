@@ -10,7 +10,7 @@
 import { createRequire } from "node:module";
 import { compression, NodeStore } from "@nodestore/core";
 import type { EmbeddedTablestore } from "@nodestore/services";
-import type { ProviderFactory, ProviderInstance, SetupContext } from "../types.js";
+import type { Baselines, ProviderFactory, ProviderInstance, SetupContext } from "../types.js";
 import { errorMessage, storageResult } from "../util.js";
 
 const LABEL = "local protocol server, not representative of the service's latency";
@@ -88,15 +88,11 @@ export const tablestoreProvider: ProviderFactory = {
   },
 };
 
-async function tablestoreInstance(
-  ctx: SetupContext,
-  mod: typeof import("@nodestore/tablestore"),
-  target: Target,
-): Promise<ProviderInstance> {
+/** Backends on tables of the run, every SDK call they make counted (retries included: each is a request). */
+function countedBackends(mod: typeof import("@nodestore/tablestore"), target: Target) {
   const tables: string[] = [];
-  let requests = 0;
   const backends: Array<InstanceType<typeof mod.TablestoreBackend>> = [];
-  /** A backend on table `name`, its SDK calls counted (retries included: each is a request). */
+  let requests = 0;
   const backendOn = (table: string) => {
     const backend = new mod.TablestoreBackend({
       endpoint: target.endpoint,
@@ -107,16 +103,7 @@ async function tablestoreInstance(
       compression: "zstd",
     });
     const sdk = backend.client.sdk as unknown as Record<string, (...args: unknown[]) => unknown>;
-    for (const op of [
-      "getRow",
-      "putRow",
-      "deleteRow",
-      "batchGetRow",
-      "batchWriteRow",
-      "describeTable",
-      "createTable",
-      "updateTable",
-    ]) {
+    for (const op of COUNTED_CALLS) {
       const original = sdk[op]!.bind(sdk);
       sdk[op] = (...args: unknown[]) => {
         requests++;
@@ -127,27 +114,102 @@ async function tablestoreInstance(
     backends.push(backend);
     return backend;
   };
-  const table = `nsbench_${ctx.runTag}`;
-  const backend = backendOn(table);
-  const store = new NodeStore(backend);
-  await store.bootstrap();
+  return { backendOn, tables, backends, requests: () => requests };
+}
 
+const COUNTED_CALLS = [
+  "getRow",
+  "putRow",
+  "deleteRow",
+  "batchGetRow",
+  "batchWriteRow",
+  "describeTable",
+  "createTable",
+  "updateTable",
+];
+
+/** The bare npm SDK on the same server and table, for the baselines. */
+function rawClient(target: Target) {
   const require = createRequire(import.meta.url);
   // biome-ignore lint/suspicious/noExplicitAny: the SDK ships no types
   const TableStore: any = require("tablestore");
-  const raw = new TableStore.Client({
+  const client = new TableStore.Client({
     endpoint: target.endpoint,
     instancename: target.instance,
     accessKeyId: target.accessKeyId,
     secretAccessKey: target.accessKeySecret,
     maxRetries: 0,
   });
+  return { TableStore, client };
+}
+
+function tablestoreBaselines(
+  ctx: SetupContext,
+  target: Target,
+  table: string,
+): {
+  baselines: Baselines;
+  raw: ReturnType<typeof rawClient>["client"];
+} {
+  const { TableStore, client: raw } = rawClient(target);
   const zstd = ctx.corpus.derived("tablestore-zstd", (bytes) =>
     Buffer.from(compression.zstd.compress(bytes)),
   );
   const ignore = () => new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null);
   const flags = TableStore.Long.fromNumber(2);
+  const baselines: Baselines = {
+    set: [
+      {
+        issue: 14,
+        id: "bare-tablestore-put",
+        comparisonId: "issue-14-set",
+        label: "bare SDK PutRow loop",
+        description:
+          "the npm SDK's putRow of pre-compressed rows (zstd done beforehand), same server and table",
+        target: null,
+        note: `nodestore setSubkeys (encode + zstd + PutRow) vs PutRow alone; ${LABEL}`,
+        write: (id, index) =>
+          raw.putRow({
+            tableName: table,
+            condition: ignore(),
+            primaryKey: [{ id }],
+            attributeColumns: [{ data: zstd[index] }, { flags }],
+          }),
+      },
+    ],
+    getMulti: [
+      {
+        issue: 14,
+        id: "bare-tablestore-batchget100",
+        comparisonId: "issue-14-getMulti100",
+        label: "bare SDK BatchGetRow",
+        description:
+          "the npm SDK's batchGetRow of the 100 ids (one request), rows not decompressed or decoded",
+        target: null,
+        note: `the sentry-tablestore plugin's own get_multi returns None for every id, so it is no baseline; ${LABEL}`,
+        async read(ids) {
+          const r = await raw.batchGetRow({
+            tables: [{ tableName: table, primaryKey: ids.map((id) => [{ id }]), maxVersions: 1 }],
+          });
+          return r.tables[0].filter((row: { attributes?: unknown[] }) => row.attributes?.length).length;
+        },
+      },
+    ],
+  };
+  return { baselines, raw };
+}
 
+async function tablestoreInstance(
+  ctx: SetupContext,
+  mod: typeof import("@nodestore/tablestore"),
+  target: Target,
+): Promise<ProviderInstance> {
+  const counted = countedBackends(mod, target);
+  const table = `nsbench_${ctx.runTag}`;
+  const backend = counted.backendOn(table);
+  const store = new NodeStore(backend);
+  await store.bootstrap();
+  const { baselines, raw } = tablestoreBaselines(ctx, target, table);
   const where =
     target.source === "embedded"
       ? target.embedded!.description
@@ -162,7 +224,7 @@ async function tablestoreInstance(
     },
     store,
     backend,
-    requests: () => requests,
+    requests: counted.requests,
     notes: [
       `${LABEL}: the npm SDK and the wire protocol are real, the server is an in-memory Node process on the same cores, so latency and throughput say nothing about Alibaba Cloud's`,
       "bytes stored: the server's per-table count of primary key + column names + values + 8 bytes of timestamp per cell (Tablestore's data-size rule); the service's billed storage and its compression on disk are not modelled",
@@ -170,7 +232,7 @@ async function tablestoreInstance(
     cleanupUnsupported:
       "Tablestore has no cleanup: retention is the table's time-to-live (bootstrap with automaticExpiry and defaultTtl)",
     async scratchStore(name) {
-      const other = new NodeStore(backendOn(`${table}_${name}`));
+      const other = new NodeStore(counted.backendOn(`${table}_${name}`));
       await other.bootstrap();
       return other;
     },
@@ -184,49 +246,11 @@ async function tablestoreInstance(
         { rows: stats.rows, cells: stats.versions },
       );
     },
-    baselines: {
-      set: [
-        {
-          issue: 14,
-          id: "bare-tablestore-put",
-          comparisonId: "issue-14-set",
-          label: "bare SDK PutRow loop",
-          description:
-            "the npm SDK's putRow of pre-compressed rows (zstd done beforehand), same server and table",
-          target: null,
-          note: `nodestore setSubkeys (encode + zstd + PutRow) vs PutRow alone; ${LABEL}`,
-          write: (id, index) =>
-            raw.putRow({
-              tableName: table,
-              condition: ignore(),
-              primaryKey: [{ id }],
-              attributeColumns: [{ data: zstd[index] }, { flags }],
-            }),
-        },
-      ],
-      getMulti: [
-        {
-          issue: 14,
-          id: "bare-tablestore-batchget100",
-          comparisonId: "issue-14-getMulti100",
-          label: "bare SDK BatchGetRow",
-          description:
-            "the npm SDK's batchGetRow of the 100 ids (one request), rows not decompressed or decoded",
-          target: null,
-          note: `the sentry-tablestore plugin's own get_multi returns None for every id, so it is no baseline; ${LABEL}`,
-          async read(ids) {
-            const r = await raw.batchGetRow({
-              tables: [{ tableName: table, primaryKey: ids.map((id) => [{ id }]), maxVersions: 1 }],
-            });
-            return r.tables[0].filter((row: { attributes?: unknown[] }) => row.attributes?.length).length;
-          },
-        },
-      ],
-    },
+    baselines,
     async dispose() {
       try {
-        for (const b of backends) await b.close();
-        for (const t of tables) await raw.deleteTable({ tableName: t }).catch(() => {});
+        for (const b of counted.backends) await b.close();
+        for (const t of counted.tables) await raw.deleteTable({ tableName: t }).catch(() => {});
       } finally {
         await target.embedded?.stop();
       }

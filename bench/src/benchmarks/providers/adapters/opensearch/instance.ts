@@ -1,6 +1,6 @@
 import { NodeStore } from "@nodestore/core";
 import type { OpenSearchBackend, OpenSearchBackendOptions } from "@nodestore/opensearch";
-import type { ProviderInstance, SetupContext } from "../../types.js";
+import type { CheckSpec, ProviderInstance, SetupContext } from "../../types.js";
 import { storageResult } from "../../util.js";
 import { openSearchBaselines, startPythonPlugin } from "./baselines.js";
 import type { OpenSearchTarget } from "./target.js";
@@ -51,7 +51,6 @@ export async function openSearchInstance(ctx: SetupContext, parts: InstanceParts
     codec,
   );
   const scratch = new Map<string, Promise<NodeStore>>();
-  const { deleteBatch, readBatch } = ctx.options.settings;
   return {
     target: {
       kind: "opensearch",
@@ -81,23 +80,8 @@ export async function openSearchInstance(ctx: SetupContext, parts: InstanceParts
       }
       return got;
     },
-    async measureStorage(ids, logicalBytes) {
-      const index = `${ns}-*`;
-      await http("POST", `/${index}/_refresh`);
-      await http("POST", `/${index}/_flush`);
-      await http("POST", `/${index}/_forcemerge`, { max_num_segments: 1 });
-      // The store size is cached: wait until the figure reflects the merged segment.
-      await new Promise((r) => setTimeout(r, STORE_STATS_CACHE_MS + 500));
-      const stats = await http<StatsAnswer>("GET", `/${index}/_stats/store,docs,segments`);
-      const p = stats._all.primaries;
-      return storageResult(
-        ids.length,
-        logicalBytes,
-        p.store.size_in_bytes - emptyBytes,
-        `_stats store.size_in_bytes (primaries) of the bench's daily index after refresh, flush and force-merge to one segment, minus the empty index's ${emptyBytes} bytes (read after the 10 s store-stats cache); index codec ${codec}`,
-        { docs: p.docs.count, segments: p.segments.count, emptyIndexBytes: emptyBytes },
-      );
-    },
+    measureStorage: (ids, logicalBytes) =>
+      measureIndexStorage(http, ns, { ids, logicalBytes, emptyBytes, codec }),
     baselines: openSearchBaselines(
       ctx,
       mod,
@@ -107,31 +91,7 @@ export async function openSearchInstance(ctx: SetupContext, parts: InstanceParts
     ),
     cleanupNote:
       "cleanup drops whole daily indices: the nodes are written into an index two days old, then cleanup(now) refreshes, counts and deletes it (the Python plugin's cleanup sends the same DELETE, but skips prefixed names)",
-    checks: [
-      {
-        id: "issue-13-getMulti-requests",
-        issue: 13,
-        title: `${name} getMulti(${readBatch}) requests per call`,
-        scenario: `read-getMulti${readBatch}`,
-        metric: "requestsPerOp",
-        target: { of: "value", op: "<=", value: 1 },
-        baselineDescription: "the Python plugin: a search and a get per id",
-        baselineValue: 2 * readBatch,
-        note: `Python sends ${2 * readBatch} requests for this call, one after another`,
-      },
-      {
-        id: "issue-13-deleteMulti-requests",
-        issue: 13,
-        title: `${name} deleteMulti(${deleteBatch}) requests per call`,
-        scenario: `deleteMulti-${deleteBatch}`,
-        metric: "requestsPerOp",
-        target: { of: "value", op: "<=", value: 2 },
-        baselineDescription:
-          "the Python plugin: one _delete_by_query (search-based: misses unrefreshed nodes)",
-        baselineValue: 1,
-        note: "ours: one real-time _mget finds every copy, one _bulk deletes exactly those",
-      },
-    ],
+    checks: openSearchChecks(name, ctx),
     async dispose() {
       try {
         for (const space of spaces) {
@@ -164,4 +124,56 @@ async function storeBytes(http: Http, ns: string): Promise<number> {
   await http("POST", `/${ns}-*/_flush`);
   const stats = await http<StatsAnswer>("GET", `/${ns}-*/_stats/store`);
   return stats._all.primaries.store.size_in_bytes;
+}
+
+/** Issue #13's request-count targets, read from the scenarios the run measured. */
+function openSearchChecks(name: string, ctx: SetupContext): CheckSpec[] {
+  const { deleteBatch, readBatch } = ctx.options.settings;
+  return [
+    {
+      id: "issue-13-getMulti-requests",
+      issue: 13,
+      title: `${name} getMulti(${readBatch}) requests per call`,
+      scenario: `read-getMulti${readBatch}`,
+      metric: "requestsPerOp",
+      target: { of: "value", op: "<=", value: 1 },
+      baselineDescription: "the Python plugin: a search and a get per id",
+      baselineValue: 2 * readBatch,
+      note: `Python sends ${2 * readBatch} requests for this call, one after another`,
+    },
+    {
+      id: "issue-13-deleteMulti-requests",
+      issue: 13,
+      title: `${name} deleteMulti(${deleteBatch}) requests per call`,
+      scenario: `deleteMulti-${deleteBatch}`,
+      metric: "requestsPerOp",
+      target: { of: "value", op: "<=", value: 2 },
+      baselineDescription: "the Python plugin: one _delete_by_query (search-based: misses unrefreshed nodes)",
+      baselineValue: 1,
+      note: "ours: one real-time _mget finds every copy, one _bulk deletes exactly those",
+    },
+  ];
+}
+
+/** Bytes the bench's daily index holds, from `_stats` after refresh, flush and a force-merge to one segment. */
+async function measureIndexStorage(
+  http: Http,
+  ns: string,
+  m: { ids: readonly string[]; logicalBytes: number; emptyBytes: number; codec: string },
+) {
+  const index = `${ns}-*`;
+  await http("POST", `/${index}/_refresh`);
+  await http("POST", `/${index}/_flush`);
+  await http("POST", `/${index}/_forcemerge`, { max_num_segments: 1 });
+  // The store size is cached: wait until the figure reflects the merged segment.
+  await new Promise((r) => setTimeout(r, STORE_STATS_CACHE_MS + 500));
+  const stats = await http<StatsAnswer>("GET", `/${index}/_stats/store,docs,segments`);
+  const p = stats._all.primaries;
+  return storageResult(
+    m.ids.length,
+    m.logicalBytes,
+    p.store.size_in_bytes - m.emptyBytes,
+    `_stats store.size_in_bytes (primaries) of the bench's daily index after refresh, flush and force-merge to one segment, minus the empty index's ${m.emptyBytes} bytes (read after the 10 s store-stats cache); index codec ${m.codec}`,
+    { docs: p.docs.count, segments: p.segments.count, emptyIndexBytes: m.emptyBytes },
+  );
 }
