@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { encodeNodeData } from "@nodestore/core";
 import { toJsonl } from "@nodestore/corpus";
 import type { OpenSearchBackend } from "@nodestore/opensearch";
+import type { PythonPluginSession } from "../../python-plugin-session.js";
 import type { Baselines, ReadBaseline, SetupContext, WriteBaseline } from "../../types.js";
-import { OpenSearchPythonPlugin } from "./python-plugin.js";
+import { startOpenSearchPythonPlugin } from "./python-plugin.js";
 
 export interface Namespace {
   readonly url: string;
@@ -25,14 +26,14 @@ export async function startPythonPlugin(
   ns: Namespace,
   codec: string,
 ): Promise<{
-  python: OpenSearchPythonPlugin | undefined;
+  python: PythonPluginSession | undefined;
   missing: string | undefined;
   close(): Promise<void>;
 }> {
   const dir = await mkdtemp(join(tmpdir(), "nodestore-bench-os-py-"));
   const corpusPath = join(dir, "corpus.jsonl");
   await writeFile(corpusPath, toJsonl(ctx.corpus.events));
-  const started = await OpenSearchPythonPlugin.start({
+  const started = await startOpenSearchPythonPlugin({
     ...ns,
     corpusPath,
     env: {
@@ -58,7 +59,7 @@ export function openSearchBaselines(
   ctx: SetupContext,
   mod: typeof import("@nodestore/opensearch"),
   backend: OpenSearchBackend,
-  python: OpenSearchPythonPlugin | undefined,
+  python: PythonPluginSession | undefined,
   rtt: boolean,
 ): Baselines {
   const docs = ctx.corpus.derived("opensearch-doc", (bytes) => mod.documentFor(bytes, new Date()));

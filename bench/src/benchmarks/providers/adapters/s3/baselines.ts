@@ -9,9 +9,10 @@ import { join } from "node:path";
 import { decodeNodeData, encodeNodeData } from "@nodestore/core";
 import { toJsonl } from "@nodestore/corpus";
 import type { EncodedBody } from "@nodestore/s3";
+import type { PythonPluginSession } from "../../python-plugin-session.js";
 import type { Baselines, ReadBaseline, SetupContext, WriteBaseline } from "../../types.js";
 import type { BenchBucket, S3Modules } from "./bucket.js";
-import { PythonPlugin } from "./python-plugin.js";
+import { startS3PythonPlugin } from "./python-plugin.js";
 import type { S3Target } from "./target.js";
 
 interface BaselineContext {
@@ -19,7 +20,7 @@ interface BaselineContext {
   mods: S3Modules;
   bucket: BenchBucket;
   target: S3Target;
-  python: PythonPlugin | undefined;
+  python: PythonPluginSession | undefined;
 }
 
 export function s3Baselines(b: BaselineContext): Baselines {
@@ -34,11 +35,11 @@ export async function startPythonPlugin(
   ctx: SetupContext,
   bucket: BenchBucket,
   t: S3Target,
-): Promise<{ python: PythonPlugin | undefined; missing: string | undefined; close(): Promise<void> }> {
+): Promise<{ python: PythonPluginSession | undefined; missing: string | undefined; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "nodestore-bench-py-"));
   const corpusPath = join(dir, "corpus.jsonl");
   await writeFile(corpusPath, toJsonl(ctx.corpus.events));
-  const started = await PythonPlugin.start({
+  const started = await startS3PythonPlugin({
     corpusPath,
     endpoint: t.endpoint,
     region: t.region ?? "us-east-1",

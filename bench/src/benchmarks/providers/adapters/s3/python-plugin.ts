@@ -1,9 +1,4 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { createInterface } from "node:readline";
-import { benchPath } from "../../../../paths.js";
-import { pythonExecutable } from "../../../codec/python.js";
-
-const SCRIPT = benchPath("python/s3_plugin.py");
+import { PythonPluginSession } from "../../python-plugin-session.js";
 
 export interface PythonPluginSettings {
   /** Leave out for AWS (boto3's default endpoint for the region). */
@@ -19,92 +14,15 @@ export interface PythonPluginSettings {
   python?: string;
 }
 
-/**
- * The Python plugin's `get_multi` and `set_subkeys` in a Python process that stays up for the whole bench
- * (bench/python/s3_plugin.py): each call is one request line and one answer line, so the time measured here is
- * the plugin's plus well under a millisecond of pipe. One call at a time, as the plugin serves one caller.
- */
-export class PythonPlugin {
-  private busy = false;
-
-  private constructor(
-    private readonly child: ChildProcessWithoutNullStreams,
-    private readonly lines: AsyncIterator<string>,
-    readonly versions: Record<string, string>,
-    private readonly stderr: () => string,
-  ) {}
-
-  static async start(
-    s: PythonPluginSettings,
-  ): Promise<{ ok: true; session: PythonPlugin } | { ok: false; reason: string }> {
-    const exe = s.python ?? pythonExecutable();
-    const args = [SCRIPT, "--region", s.region, "--bucket", s.bucket];
-    if (s.endpoint !== undefined) args.push("--endpoint", s.endpoint);
-    if (s.corpusPath !== undefined) args.push("--corpus", s.corpusPath);
-    args.push(...(s.bucketPath === null ? ["--no-bucket-path"] : ["--bucket-path", s.bucketPath]));
-    const env: Record<string, string | undefined> = { ...process.env };
-    if (s.accessKeyId !== undefined) env.NODESTORE_BENCH_PY_ACCESS_KEY = s.accessKeyId;
-    if (s.secretAccessKey !== undefined) env.NODESTORE_BENCH_PY_SECRET_KEY = s.secretAccessKey;
-    const child = spawn(exe, args, { stdio: ["pipe", "pipe", "pipe"], env });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d;
-    });
-    const failed = new Promise<string>((resolve) => {
-      child.on("error", (e) => resolve(e.message));
-      child.on("exit", (code) => resolve(`exited with ${code}`));
-    });
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const first = await Promise.race([lines.next().then((r) => (r.done ? undefined : r.value)), failed]);
-    let parsed: { ready?: boolean; skipped?: string } & Record<string, unknown> = {};
-    try {
-      parsed = JSON.parse(first ?? "") as typeof parsed;
-    } catch {
-      // not a ready line: reported below
-    }
-    if (parsed.ready !== true) {
-      child.kill();
-      const why =
-        parsed.skipped ??
-        (stderr.trim().split("\n").at(-1) || (first ?? "") || (await failed) || "no output");
-      return { ok: false, reason: `${exe} bench/python/s3_plugin.py: ${why}` };
-    }
-    const { ready: _, ...versions } = parsed;
-    return {
-      ok: true,
-      session: new PythonPlugin(child, lines, versions as Record<string, string>, () => stderr),
-    };
-  }
-
-  /** Runs the plugin's get_multi(ids); returns how many it found. */
-  async getMulti(ids: readonly string[]): Promise<number> {
-    return ((await this.call({ op: "get_multi", ids })) as { found: number }).found;
-  }
-
-  /** Runs the plugin's set_subkeys(id, {None: main, **subkeys}) for corpus event `index`. */
-  async set(id: string, index: number): Promise<void> {
-    await this.call({ op: "set", id, index });
-  }
-
-  private async call(request: Record<string, unknown>): Promise<unknown> {
-    if (this.busy) throw new Error("the Python plugin process serves one call at a time");
-    this.busy = true;
-    try {
-      this.child.stdin.write(`${JSON.stringify(request)}\n`);
-      const next = await this.lines.next();
-      if (next.done) {
-        const why = this.stderr().trim().split("\n").at(-1) ?? "";
-        throw new Error(`the Python plugin process exited during ${String(request.op)}: ${why}`);
-      }
-      const answer = JSON.parse(next.value) as { error?: string };
-      if (answer.error) throw new Error(`the Python plugin process: ${answer.error}`);
-      return answer;
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  close(): void {
-    this.child.stdin.end();
-  }
+/** sentry-nodestore-s3 (bench/python/s3_plugin.py) in a long-lived Python process. */
+export function startS3PythonPlugin(s: PythonPluginSettings) {
+  const args = ["--region", s.region, "--bucket", s.bucket];
+  if (s.endpoint !== undefined) args.push("--endpoint", s.endpoint);
+  if (s.corpusPath !== undefined) args.push("--corpus", s.corpusPath);
+  args.push(...(s.bucketPath === null ? ["--no-bucket-path"] : ["--bucket-path", s.bucketPath]));
+  // Keys go through the environment, never the command line (visible to every user in `ps`).
+  const env: Record<string, string | undefined> = { ...process.env };
+  if (s.accessKeyId !== undefined) env.NODESTORE_BENCH_PY_ACCESS_KEY = s.accessKeyId;
+  if (s.secretAccessKey !== undefined) env.NODESTORE_BENCH_PY_SECRET_KEY = s.secretAccessKey;
+  return PythonPluginSession.start("python/s3_plugin.py", args, env, s.python);
 }
