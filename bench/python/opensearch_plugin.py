@@ -25,6 +25,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "compat", "shim"))
 
+from plugin_session import load_events, serve  # noqa: E402  (after the path setup)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser()
@@ -47,48 +49,21 @@ def main() -> int:
         print(json.dumps({"skipped": f"{type(e).__name__}: {e}"}), flush=True)
         return 0
 
-    events = []
-    if args.corpus:
-        with open(args.corpus, "rb") as f:
-            for line in f:
-                if line.strip():
-                    obj = simplejson.loads(line)
-                    data = {None: obj["main"]}
-                    for name, value in obj.get("subkeys") or []:
-                        data[name] = value
-                    events.append(data)
-
+    events = load_events(args.corpus, simplejson.loads)
     es = OpenSearch([args.url], timeout=30)
     storage = OpenSearchNodeStorage(
         es=es, index=args.index, alias_name=args.alias, template_name=args.template, refresh=False
     )
-    print(
-        json.dumps(
-            {
-                "ready": True,
-                "python": platform.python_version(),
-                "sentry-opensearch-nodestore": version("sentry-opensearch-nodestore"),
-                "opensearch-py": version("opensearch-py"),
-                "simplejson": simplejson.__version__,
-                "events": len(events),
-            }
-        ),
-        flush=True,
+    return serve(
+        storage,
+        events,
+        {
+            "python": platform.python_version(),
+            "sentry-opensearch-nodestore": version("sentry-opensearch-nodestore"),
+            "opensearch-py": version("opensearch-py"),
+            "simplejson": simplejson.__version__,
+        },
     )
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        req = json.loads(line)
-        if req["op"] == "get_multi":
-            out = storage.get_multi(req["ids"])
-            print(json.dumps({"found": sum(1 for v in out.values() if v is not None)}), flush=True)
-        elif req["op"] == "set":
-            # a copy: Sentry's _encode pops the None key out of the dict it is given
-            storage.set_subkeys(req["id"], dict(events[req["index"]]))
-            print(json.dumps({"ok": True}), flush=True)
-        else:
-            print(json.dumps({"error": f"unknown op {req['op']!r}"}), flush=True)
-    return 0
 
 
 if __name__ == "__main__":
