@@ -21,6 +21,37 @@ export interface CleanupResult {
   readonly batches: number;
 }
 
+/** Options of `NodeBackend.scan`. */
+export interface ScanOptions {
+  /** Continue right after the page whose `cursor` this is (from this process or an earlier one). */
+  readonly after?: string;
+  /** Only nodes last written at or after this instant. */
+  readonly since?: Date;
+  /** Only nodes last written before this instant. */
+  readonly until?: Date;
+  /** Most nodes per page (a hint the backend may lower to its own limit). Default: the backend's natural page. */
+  readonly pageSize?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** One node of a scan: its id, and what the backend knows without reading the value. */
+export interface ScannedNode {
+  readonly id: string;
+  /** Last write, where the backend keeps it (a column, LastModified, a field, a cell version). */
+  readonly timestamp?: Date;
+  /** Size of the stored (compressed, encoded) value, where the listing tells it for free. */
+  readonly storedBytes?: number;
+}
+
+export interface ScanPage {
+  readonly nodes: readonly ScannedNode[];
+  /**
+   * Opaque, printable, stable across processes: `scan({ after: cursor })` yields exactly the nodes after this
+   * page, in the same order. A checkpoint stores it.
+   */
+  readonly cursor: string;
+}
+
 /**
  * What a backend implements: bytes in, bytes out. Core validates ids and payloads, encodes, decodes and
  * composes; a backend only stores. The batch methods are optional: core falls back to the single ones with
@@ -61,6 +92,13 @@ export interface NodeBackend {
   deleteMulti?(ids: readonly string[]): Promise<void>;
   /** Delete nodes last written before `cutoff`. Absent = not supported (Sentry's NotImplementedError). */
   cleanup?(cutoff: Date, options?: CleanupOptions): Promise<CleanupResult>;
+  /**
+   * Every id in the backend's namespace, in pages, in the backend's own stable key order (Postgres keyset on the
+   * primary key, S3 ListObjectsV2, OpenSearch search_after, Tablestore GetRange). Memory is flat in the number
+   * of nodes. A node written or deleted during a scan may or may not appear; every node present for the whole
+   * scan appears. An id appears once per stored copy (OpenSearch may keep one per daily index).
+   */
+  scan?(options?: ScanOptions): AsyncIterable<ScanPage>;
   /** Create what the backend needs (table, bucket, index template); safe to call twice. */
   bootstrap?(): Promise<void>;
   close?(): Promise<void>;

@@ -1,4 +1,13 @@
-export type { CleanupOptions, CleanupProgress, CleanupResult, NodeBackend, Ttl } from "./backend.js";
+export type {
+  CleanupOptions,
+  CleanupProgress,
+  CleanupResult,
+  NodeBackend,
+  ScannedNode,
+  ScanOptions,
+  ScanPage,
+  Ttl,
+} from "./backend.js";
 export { deleteMany, getBytesMany, setBytesMany } from "./batch.js";
 export { chunks, defaultRetryPolicy, mapLimit, type RetryPolicy, withRetries } from "./concurrency.js";
 export * from "./errors.js";
@@ -14,9 +23,15 @@ export {
   validateNodeId,
   versionedSpanNodeId,
 } from "./ids.js";
-export { createMemoryStore, MemoryBackend, type MemoryBackendOptions } from "./memory.js";
+export {
+  createMemoryStore,
+  MemoryBackend,
+  type MemoryBackendOptions,
+  storeUrl as memoryStoreUrl,
+} from "./memory.js";
 export { isNetworkError } from "./network.js";
 export { positiveInt } from "./options.js";
+export { inScanWindow, scanNodes, scanPageSize } from "./scan.js";
 export { createPassthroughStore, PassthroughBackend, type PassthroughOptions } from "./passthrough.js";
 export {
   CorruptNode,
@@ -29,3 +44,12 @@ export {
   type NodeSubkeys,
   type NodeWrite,
 } from "./store.js";
+export {
+  parseStoreUrl,
+  redactUrl,
+  type StoreEnv,
+  type StoreUrlHandler,
+  storeUrlParams,
+  urlBool,
+  urlInt,
+} from "./url.js";

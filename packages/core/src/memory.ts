@@ -1,5 +1,7 @@
-import type { CleanupOptions, CleanupResult, NodeBackend, Ttl } from "./backend.js";
+import type { CleanupOptions, CleanupResult, NodeBackend, ScanOptions, ScanPage, Ttl } from "./backend.js";
+import { inScanWindow, scanPageSize } from "./scan.js";
 import { NodeStore, type NodeStoreOptions } from "./store.js";
+import { type StoreUrlHandler, storeUrlParams } from "./url.js";
 
 interface Entry {
   readonly bytes: Uint8Array;
@@ -53,6 +55,25 @@ export class MemoryBackend implements NodeBackend {
     this.#nodes.delete(id);
   }
 
+  /** Ids in code-unit order; the cursor is the last id of the page. */
+  async *scan(options?: ScanOptions): AsyncIterable<ScanPage> {
+    const pageSize = scanPageSize(options, 1000, this.name);
+    const after = options?.after;
+    const ids = [...this.#nodes.keys()].filter((id) => after === undefined || id > after).sort();
+    for (let start = 0; start < ids.length; start += pageSize) {
+      options?.signal?.throwIfAborted();
+      const page = ids.slice(start, start + pageSize);
+      const nodes = [];
+      for (const id of page) {
+        const entry = this.#nodes.get(id);
+        if (entry === undefined) continue;
+        const timestamp = new Date(entry.writtenAt);
+        if (inScanWindow(timestamp, options)) nodes.push({ id, timestamp, storedBytes: entry.bytes.byteLength });
+      }
+      yield { nodes, cursor: page[page.length - 1]! };
+    }
+  }
+
   async cleanup(cutoff: Date, options?: CleanupOptions): Promise<CleanupResult> {
     const limit = cutoff.getTime();
     let deleted = 0;
@@ -71,3 +92,14 @@ export class MemoryBackend implements NodeBackend {
 export function createMemoryStore(options: MemoryBackendOptions & NodeStoreOptions = {}): NodeStore {
   return new NodeStore(new MemoryBackend(options), options);
 }
+
+/** `memory:` — an empty store that lives as long as the process (tests, dry runs of an import). */
+export const storeUrl: StoreUrlHandler = {
+  schemes: ["memory"],
+  example: "memory:",
+  parameters: {},
+  open(url) {
+    storeUrlParams(url, this);
+    return new MemoryBackend();
+  },
+};
