@@ -26,6 +26,7 @@ export {
   faultsSection,
   getAndSetSection,
   getMultiSection,
+  scanSection,
   type SectionName,
   sectionNames,
   subkeysSection,

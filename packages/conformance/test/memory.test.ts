@@ -35,10 +35,13 @@ runConformanceSuite({
       deleteThrough: true,
     }),
   faults,
+  // A passthrough is two stores during a move, not a backend: list (and migrate) each side by its own URL.
+  skip: ["scan"],
 });
 
 runConformanceSuite({
   name: "passthrough(memory, memory), no flags",
   createStore: () => createPassthroughStore({ primary: new MemoryBackend(), secondary: new MemoryBackend() }),
   faults,
+  skip: ["scan"],
 });

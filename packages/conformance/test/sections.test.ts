@@ -24,6 +24,7 @@ describe("conformance sections", () => {
       "bad-input",
       "values",
       "concurrency",
+      "scan",
       "faults",
       "cleanup",
     ]);

@@ -6,6 +6,7 @@ import { deleteSection } from "./delete.js";
 import { faultsSection } from "./faults/index.js";
 import { getAndSetSection } from "./get-and-set.js";
 import { getMultiSection } from "./get-multi.js";
+import { scanSection } from "./scan.js";
 import { subkeysSection } from "./subkeys.js";
 import { valuesSection } from "./values.js";
 
@@ -25,6 +26,7 @@ export const conformanceSections = [
   { name: "bad-input", register: badInputSection },
   { name: "values", register: valuesSection },
   { name: "concurrency", register: concurrencySection },
+  { name: "scan", register: scanSection },
   { name: "faults", register: faultsSection },
   { name: "cleanup", register: cleanupSection },
 ] as const satisfies ReadonlyArray<{ readonly name: string; readonly register: ConformanceSection }>;
@@ -43,6 +45,7 @@ export {
   faultsSection,
   getAndSetSection,
   getMultiSection,
+  scanSection,
   subkeysSection,
   valuesSection,
 };
