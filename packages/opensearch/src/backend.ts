@@ -4,6 +4,8 @@ import {
   type CorruptNodeError,
   type IdRules,
   type NodeBackend,
+  type ScanOptions,
+  type ScanPage,
   type Ttl,
 } from "@nodestore/core";
 import { Client } from "@opensearch-project/opensearch";
@@ -24,6 +26,7 @@ import {
   type ResolvedOpenSearchOptions,
   resolveOpenSearchOptions,
 } from "./options.js";
+import { scanAlias } from "./scan.js";
 import { ensureTemplate, type TemplateReport } from "./template.js";
 import { type Requester, send } from "./transport.js";
 
@@ -175,6 +178,19 @@ export class OpenSearchBackend implements NodeBackend {
    */
   cleanup(cutoff: Date, options?: CleanupOptions): Promise<OpenSearchCleanupResult> {
     return dropOldIndices(this.#r, this.options, this.catalog, cutoff, options);
+  }
+
+  /**
+   * Every document of the alias's indices, in pages: indices in name order, then shard by shard
+   * (`preference=_shards:N`), then by `_seq_no` — an order every process agrees on, so the cursor (base64url of
+   * index, shard and sequence number) resumes anywhere. One search per page while a shard lasts, after a refresh
+   * of the alias, a listing of its indices and of their `timestamp` mapping at the start of each call. A node
+   * stored in several daily indices is listed once per copy; a node overwritten in the same index during a scan
+   * may be listed twice (its new copy has a new sequence number). since/until are a range query on `timestamp`.
+   * Timestamps are the field's (ms); `storedBytes` is not given (it would mean reading the values).
+   */
+  scan(options?: ScanOptions): AsyncIterable<ScanPage> {
+    return scanAlias(this.#r, this.options, options, this.#closedWarned);
   }
 
   /**

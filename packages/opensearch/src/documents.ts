@@ -75,7 +75,7 @@ export interface MgetDoc {
 }
 
 /** Item error types that go away by themselves (a shard relocating or recovering, a node leaving). */
-const TRANSIENT_TYPES = new Set([
+export const TRANSIENT_TYPES = new Set([
   "no_shard_available_action_exception",
   "unavailable_shards_exception",
   "node_not_connected_exception",

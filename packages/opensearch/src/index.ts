@@ -23,6 +23,7 @@ export {
   type TemplateReport,
   templateBody,
 } from "./template.js";
+export { optionsFromUrl, storeUrl } from "./url.js";
 
 /** A NodeStore over OpenSearch daily indices in sentry-opensearch-nodestore's layout. */
 export function createOpenSearchStore(options: OpenSearchBackendOptions & NodeStoreOptions): NodeStore {

@@ -30,21 +30,24 @@ export const seg = (name: string): string => encodeURIComponent(name).replace(/%
  * One request through the client's transport, bounded in total by `requestTimeoutMs` (or
  * `maintenanceTimeoutMs`): the client's own timeout only watches the time before the response headers, so a
  * body that stalls halfway would otherwise wait forever. Statuses in `ignore` come back as answers, every other
- * failure as a typed error.
+ * failure as a typed error. An aborted `signal` aborts the request and throws its reason.
  */
 export async function send<T>(
   r: Requester,
   operation: string,
   where: Where,
   request: Request,
-  options: { maintenance?: boolean; ignore?: number[] } = {},
+  options: { maintenance?: boolean; ignore?: number[]; signal?: AbortSignal } = {},
 ): Promise<Response<T>> {
+  const signal = options.signal;
+  signal?.throwIfAborted();
   const timeout = options.maintenance ? r.maintenanceTimeoutMs : r.requestTimeoutMs;
   const querystring = Object.fromEntries(
     Object.entries(request.querystring ?? {}).filter(([, v]) => v !== undefined),
   );
   let timer: NodeJS.Timeout | undefined;
   let expired = false;
+  let onAbort: (() => void) | undefined;
   try {
     const pending = r.client.transport.request(
       {
@@ -63,11 +66,26 @@ export async function send<T>(
         reject(new DeadlineExceeded(timeout));
       }, timeout);
     });
-    const result = await Promise.race([pending, deadline]);
+    const aborted =
+      signal === undefined
+        ? undefined
+        : new Promise<never>((_, reject) => {
+            onAbort = () => {
+              pending.abort();
+              reject(signal.reason);
+            };
+            signal.addEventListener("abort", onAbort, { once: true });
+          });
+    const result = await Promise.race(
+      aborted === undefined ? [pending, deadline] : [pending, deadline, aborted],
+    );
     return { statusCode: result.statusCode ?? 0, body: result.body as T };
   } catch (error) {
+    // The caller's abort: its reason, as it gave it.
+    if (signal?.aborted) throw signal.reason;
     throw toTypedError(r.backend, operation, expired ? new DeadlineExceeded(timeout) : error, where, timeout);
   } finally {
     clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
   }
 }
