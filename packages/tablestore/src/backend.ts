@@ -3,6 +3,8 @@ import {
   type IdRules,
   type NodeBackend,
   NotSupportedError,
+  type ScanOptions,
+  type ScanPage,
   type Ttl,
 } from "@nodestore/core";
 import { type BatchContext, batchGet, batchWrite, type WriteItem } from "./batch.js";
@@ -14,6 +16,7 @@ import {
   type TablestoreOptions,
 } from "./options.js";
 import { decodeRow, encodeRow } from "./row.js";
+import { scanTable } from "./scan.js";
 import { IGNORE, type SdkRow } from "./sdk.js";
 import { type BootstrapResult, bootstrapTable } from "./table.js";
 
@@ -127,6 +130,18 @@ export class TablestoreBackend implements NodeBackend {
       size: Buffer.byteLength(id) + 2,
     }));
     await batchWrite(this.#batch, items, this.#options.writeBatch, "delete a batch");
+  }
+
+  /**
+   * Every id, in primary-key order (UTF-8 bytes), by GetRange pages of `id` and `flags` (never `data`): one
+   * request per page of up to 5 000 rows (more when an answer stops short). The cursor is the page's last id
+   * (printable; "~" + base64url when the id is not printable ASCII). Timestamps: the `flags` cell's version
+   * (compressed rows). `since`/`until`: compressed rows filtered by that version; rows stored raw are read
+   * again by BatchGetRow with `time_range` (their `data` travels only when in the window). See README
+   * "Listing (scan)".
+   */
+  scan(options?: ScanOptions): AsyncIterable<ScanPage> {
+    return scanTable({ batch: this.#batch, readBatch: this.#options.readBatch }, options);
   }
 
   /**

@@ -11,6 +11,14 @@ export interface BatchContext {
   readonly concurrency: number;
 }
 
+/** What a BatchGetRow reads of each row (default: every column, newest version). */
+export interface BatchReadOptions {
+  readonly columnsToGet?: readonly string[];
+  /** [startTime, endTime) in ms: only versions written in it; a row with none is not returned. */
+  readonly timeRange?: { readonly startTime: number; readonly endTime: number };
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Sends one chunk's rows, then again only the rows that failed with a "try later" code, up to the client's
  * retry count with backoff; whole-request failures are retried by the client itself. Throws the failures left
@@ -56,7 +64,9 @@ export async function batchGet(
   ids: readonly string[],
   chunkSize: number,
   onRow: (id: string, row: SdkBatchRowResult) => void,
+  read: BatchReadOptions = {},
 ): Promise<void> {
+  const { signal, ...what } = read;
   await mapLimit(chunks(ids, chunkSize), ctx.concurrency, (chunk) =>
     withRowRetries(
       ctx,
@@ -66,9 +76,12 @@ export async function batchGet(
         const answer = await ctx.client.call<{ tables: SdkBatchRowResult[][] }>(
           "batchGetRow",
           {
-            tables: [{ tableName: ctx.table, primaryKey: items.map((i) => [{ id: i.id }]), maxVersions: 1 }],
+            tables: [
+              { tableName: ctx.table, primaryKey: items.map((i) => [{ id: i.id }]), maxVersions: 1, ...what },
+            ],
           },
           { operation: `read a batch of ${items.length} nodes` },
+          signal,
         );
         return answer.tables[0] ?? [];
       },

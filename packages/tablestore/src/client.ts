@@ -64,29 +64,42 @@ export class TablestoreClient {
     op: SdkOperation,
     params: unknown,
     context: Omit<FailureContext, "table" | "requestTimeoutMs">,
+    signal?: AbortSignal,
   ): Promise<T> {
     const timeoutMs = this.#options.requestTimeoutMs;
     const full: FailureContext = { ...context, table: this.#options.table, requestTimeoutMs: timeoutMs };
     return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
       let settled = false;
       let request: SdkRequest | undefined;
+      const finish = () => {
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      // The SDK takes no signal: an abort settles the call with the signal's reason and cuts the request.
+      const onAbort = () => {
+        if (settled) return;
+        finish();
+        request?.httpRequest?.stream?.destroy();
+        reject(signal?.reason);
+      };
       const timer = setTimeout(() => {
         if (settled) return;
-        settled = true;
+        finish();
         request?.httpRequest?.stream?.destroy();
         reject(toTypedError(this.#backend, new DeadlineExceeded(timeoutMs), full));
       }, timeoutMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
       try {
         request = this.sdk[op](params, (error, data) => {
           if (settled) return;
-          settled = true;
-          clearTimeout(timer);
+          finish();
           if (error) reject(toTypedError(this.#backend, error, full));
           else resolve(data as T);
         });
       } catch (error) {
-        settled = true;
-        clearTimeout(timer);
+        finish();
         reject(toTypedError(this.#backend, error, full));
       }
     });
@@ -97,8 +110,9 @@ export class TablestoreClient {
     op: SdkOperation,
     params: unknown,
     context: Omit<FailureContext, "table" | "requestTimeoutMs">,
+    signal?: AbortSignal,
   ): Promise<T> {
-    return withRetries(() => this.once<T>(op, params, context), isRetryable, this.#retry);
+    return withRetries(() => this.once<T>(op, params, context, signal), isRetryable, this.#retry);
   }
 
   /** Backoff before the next try of a batch's failed rows (attempt 0 = first retry). */

@@ -7,6 +7,7 @@ export type { BatchFailureError, RowFailure } from "./errors.js";
 export { LIMITS, type TablestoreOptions } from "./options.js";
 export { FLAGS } from "./row.js";
 export type { BootstrapResult } from "./table.js";
+export { storeUrl } from "./url.js";
 
 /** A NodeStore over a sentry-tablestore table. */
 export function createTablestoreStore(options: TablestoreOptions & NodeStoreOptions): NodeStore {

@@ -95,6 +95,8 @@ export const LIMITS = {
   pkBytes: 1024,
   batchGetRows: 100,
   batchWriteRows: 200,
+  /** Rows in one GetRange answer (which also stops at 4 MB). */
+  rangeRows: 5000,
   /** Data of one BatchWriteRow (primary keys, column names and values). */
   batchWriteBytes: 4 * 1024 * 1024,
   /** A table's time-to-live: -1 or at least one day. */

@@ -61,6 +61,13 @@ export interface SdkClient {
   deleteRow(params: unknown, cb: SdkCallback): SdkRequest;
   batchGetRow(params: unknown, cb: SdkCallback): SdkRequest;
   batchWriteRow(params: unknown, cb: SdkCallback): SdkRequest;
+  getRange(params: unknown, cb: SdkCallback): SdkRequest;
+}
+
+/** GetRange's answer: rows in key order, and where to continue (null when the range is done). */
+export interface SdkRangeAnswer {
+  readonly rows: readonly SdkRow[];
+  readonly nextStartPrimaryKey: ReadonlyArray<{ name: string; value: SdkCellValue }> | null;
 }
 
 export type SdkOperation = keyof SdkClient;
@@ -70,6 +77,10 @@ interface TableStoreModule {
   Condition: new (rowExistence: number, columnCondition: null) => SdkCondition;
   RowExistenceExpectation: { IGNORE: number; EXPECT_EXIST: number; EXPECT_NOT_EXIST: number };
   Long: { fromNumber(n: number): SdkInt64 };
+  /** Range bounds below and above every key (GetRange). */
+  INF_MIN: object;
+  INF_MAX: object;
+  Direction: { FORWARD: string; BACKWARD: string };
 }
 
 const require = createRequire(import.meta.url);

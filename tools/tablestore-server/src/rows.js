@@ -64,8 +64,15 @@ export function readRow(table, key, options, now) {
     }
     for (const v of versions.slice(0, options.maxVersions)) cells.push({ name, value: v.value, ts: v.ts });
   }
-  // With columns_to_get naming none of its columns, the service returns no row.
-  if (options.columns && cells.length === 0) return undefined;
+  if (cells.length > 0) return { pk: row.pk, cells };
+  // columns_to_get naming a primary-key column returns every row, with its key (and the attributes asked for
+  // that it has): how the service reads keys only (Alibaba's own range iterator in the Java SDK's
+  // ecosystem/TablestoreSplit asks for the first primary-key column when it needs no attribute).
+  if (options.columns && row.pk.some((c) => options.columns.has(c.name))) return { pk: row.pk, cells };
+  // "If all columns of a row do not meet the query conditions, the row is not returned" (GetRange,
+  // columns_to_get): none of the named attributes, or no version in time_range. A row that has no attributes
+  // at all, read whole, is its key.
+  if (options.columns || options.timeRange || row.columns.size > 0) return undefined;
   return { pk: row.pk, cells };
 }
 

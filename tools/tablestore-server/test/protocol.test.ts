@@ -365,6 +365,82 @@ describe("batches and ranges", () => {
   });
 });
 
+describe("what a read returns: columns_to_get and time_range", () => {
+  const ids = (rows: Array<{ primaryKey: Array<{ value: string }> }>) =>
+    rows.map((r) => r.primaryKey[0]!.value);
+  const range = (over: Record<string, unknown>) =>
+    client.getRange({
+      tableName: "t_cols",
+      direction: TableStore.Direction.FORWARD,
+      inclusiveStartPrimaryKey: [{ id: TableStore.INF_MIN }],
+      exclusiveEndPrimaryKey: [{ id: TableStore.INF_MAX }],
+      ...over,
+    });
+  let writtenAt = 0;
+
+  beforeAll(async () => {
+    await createTable("t_cols");
+    const put = (id: string, attributeColumns: unknown[]) =>
+      client.putRow({ tableName: "t_cols", condition: ignore(), primaryKey: [{ id }], attributeColumns });
+    await put("a-flagged", [{ data: Buffer.from("x") }, { flags: long(2) }]);
+    await put("b-raw", [{ data: Buffer.from("y") }]);
+    await put("c-key-only", []);
+    writtenAt = Date.now();
+  });
+
+  it("a primary-key name in columns_to_get returns every row with its key, and the named attributes it has", async () => {
+    const keys = await range({ columnsToGet: ["id"] });
+    expect(ids(keys.rows)).toEqual(["a-flagged", "b-raw", "c-key-only"]);
+    expect(keys.rows.map((r: { attributes: unknown[] }) => r.attributes.length)).toEqual([0, 0, 0]);
+    const withFlags = await range({ columnsToGet: ["id", "flags"] });
+    expect(ids(withFlags.rows)).toEqual(["a-flagged", "b-raw", "c-key-only"]);
+    const flags = withFlags.rows[0].attributes[0];
+    expect([flags.columnName, flags.columnValue.toNumber()]).toEqual(["flags", 2]);
+    expect(Math.abs(flags.timestamp.toNumber() - writtenAt)).toBeLessThan(5_000);
+    expect(withFlags.rows[1].attributes).toEqual([]);
+  });
+
+  it("attributes only: a row holding none of them is not returned; read whole, a key-only row is its key", async () => {
+    expect(ids((await range({ columnsToGet: ["flags"] })).rows)).toEqual(["a-flagged"]);
+    expect(ids((await range({})).rows)).toEqual(["a-flagged", "b-raw", "c-key-only"]);
+  });
+
+  it("time_range [start, end): a row without a version in it is not returned (GetRange and BatchGetRow)", async () => {
+    const hour = 3_600_000;
+    const inside = await range({ timeRange: { startTime: writtenAt - hour, endTime: writtenAt + hour } });
+    expect(ids(inside.rows)).toEqual(["a-flagged", "b-raw"]);
+    expect(
+      ids((await range({ timeRange: { startTime: writtenAt + hour, endTime: writtenAt + 2 * hour } })).rows),
+    ).toEqual([]);
+    const batch = await client.batchGetRow({
+      tables: [
+        {
+          tableName: "t_cols",
+          primaryKey: [[{ id: "a-flagged" }], [{ id: "b-raw" }], [{ id: "c-key-only" }]],
+          columnsToGet: ["data"],
+          timeRange: { startTime: 0, endTime: writtenAt + hour },
+        },
+      ],
+    });
+    expect(
+      batch.tables[0].map(
+        (r: { primaryKey: unknown }) => r.primaryKey !== null && r.primaryKey !== undefined,
+      ),
+    ).toEqual([true, true, false]);
+    const before = await client.batchGetRow({
+      tables: [
+        {
+          tableName: "t_cols",
+          primaryKey: [[{ id: "b-raw" }]],
+          columnsToGet: ["data"],
+          timeRange: { startTime: 0, endTime: writtenAt - hour },
+        },
+      ],
+    });
+    expect(before.tables[0][0].attributes ?? []).toEqual([]);
+  });
+});
+
 describe("authentication and transport (what both SDKs send and check)", () => {
   /** A request signed as both SDKs sign it (V2), with parts to tamper with. */
   async function raw(

@@ -121,6 +121,18 @@ describe.runIf(python)("the official Python SDK against the local server", () =>
     expect(out.range_pages.map((p: string[]) => p.length)).toEqual([4, 4, 2]);
   });
 
+  it("what a scan reads: keys and flags of every row, attributes only, a time window (GetRange, BatchGetRow)", () => {
+    expect(out.scan_keys_and_flags).toEqual([
+      ["a-flagged", [["flags", 2, true]]],
+      ["b-raw", []],
+      ["c-key-only", []],
+    ]);
+    expect(out.scan_flags_only).toEqual([["a-flagged", [["flags", 2, true]]]]);
+    expect(out.scan_window_now).toEqual(["a-flagged"]);
+    expect(out.scan_window_later).toEqual([]);
+    expect(out.batch_window).toEqual(["a-flagged", "b-raw", null]);
+  });
+
   it("a damaged answer is refused by the SDK's checksum check; OTSServerBusy is raised, and retried by its default policy", () => {
     expect(out.corrupt_answer.client_error ?? JSON.stringify(out.corrupt_answer)).toMatch(/[Cc]hecksum/);
     expect(out.server_busy).toEqual({ service_error: [503, "OTSServerBusy", "Server is busy."] });

@@ -124,6 +124,36 @@ while start:
     pages.append([r.primary_key[0][1] for r in rows])
 out["range_pages"] = pages
 
+# What a scan asks for: keys (+ flags) of every row, attributes only, a time window.
+import time  # noqa: E402
+
+ts = "py_scan"
+c.create_table(TableMeta(ts, [("id", "STRING")]), TableOptions(-1, 1), ReservedThroughput(CapacityUnit(0, 0)))
+c.put_row(ts, Row([("id", "a-flagged")], [("data", bytearray(b"x")), ("flags", 2)]))
+c.put_row(ts, Row([("id", "b-raw")], [("data", bytearray(b"y"))]))
+c.put_row(ts, Row([("id", "c-key-only")], []))
+now = int(time.time() * 1000)
+hour = 3600 * 1000
+
+
+def scan_rows(**kw):
+    rows = []
+    start = [("id", INF_MIN)]
+    while start:
+        _, start, page, _ = c.get_range(ts, Direction.FORWARD, start, [("id", INF_MAX)], limit=2, **kw)
+        rows += [[r.primary_key[0][1], [[n, v, abs(t - now) < 60000] for n, v, t in r.attribute_columns]] for r in page]
+    return rows
+
+
+out["scan_keys_and_flags"] = scan_rows(columns_to_get=["id", "flags"])
+out["scan_flags_only"] = scan_rows(columns_to_get=["flags"])
+out["scan_window_now"] = [r[0] for r in scan_rows(columns_to_get=["flags"], max_version=None, time_range=(now - hour, now + hour))]
+out["scan_window_later"] = scan_rows(time_range=(now + hour, now + 2 * hour))
+req = BatchGetRowRequest()
+req.add(TableInBatchGetRowItem(ts, [[("id", k)] for k in ("a-flagged", "b-raw", "c-key-only")], ["data"], time_range=(0, now + hour)))
+out["batch_window"] = [item.row.primary_key[0][1] if item.row else None for item in c.batch_get_row(req).get_result_by_table(ts)]
+c.delete_table(ts)
+
 fault({"api": "GetRow", "corrupt": True})
 out["corrupt_answer"] = outcome(lambda: c.get_row(t, [("id", "a")], max_version=1))
 fault({"api": "GetRow", "code": "OTSServerBusy"})
