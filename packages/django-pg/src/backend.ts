@@ -5,6 +5,8 @@ import {
   chunks,
   type IdRules,
   type NodeBackend,
+  type ScanOptions,
+  type ScanPage,
   zlibBase64,
 } from "@nodestore/core";
 import pg from "pg";
@@ -15,6 +17,7 @@ import {
   resolveDjangoPgOptions,
   timeoutMs,
 } from "./options.js";
+import { scanTable } from "./scan.js";
 import { qualified, statements, type TableName } from "./sql.js";
 
 export interface TableSize {
@@ -109,6 +112,25 @@ export class DjangoPgBackend implements NodeBackend {
    * each statement its own transaction, so locks stay short, memory stays flat and an interrupted run keeps
    * what it deleted. Deleting does not return disk space: see `reclaimSpace()`.
    */
+  /**
+   * Keyset pages over the primary key (see scan.ts). A windowed scan filters rows the index walk passes, so a
+   * page may read far: its statements get `maintenanceTimeoutMs` instead of `queryTimeoutMs`.
+   */
+  scan(options?: ScanOptions): AsyncIterable<ScanPage> {
+    const query = async (text: string, values: unknown[], windowed: boolean) => {
+      const timeout = windowed ? this.#options.maintenanceTimeout : this.#options.queryTimeout;
+      const { rows } = await this.#query<{ id: string; timestamp: Date; stored: number }>(
+        "scan",
+        text,
+        values,
+        undefined,
+        timeout,
+      );
+      return rows;
+    };
+    return scanTable(query, qualified(this.tableName), options, this.name);
+  }
+
   async cleanup(cutoff: Date, options?: CleanupOptions): Promise<CleanupResult> {
     let deleted = 0;
     let batches = 0;
