@@ -11,6 +11,8 @@ import {
   type IdRules,
   mapLimit,
   type NodeBackend,
+  type ScanOptions,
+  type ScanPage,
   type Ttl,
 } from "@nodestore/core";
 import { decodeBody, encodeBody } from "./body.js";
@@ -28,6 +30,7 @@ import {
 } from "./errors.js";
 import { type KeyLayout, keyProblem, keysFor, primaryKey } from "./keys.js";
 import { type ResolvedS3Options, resolveS3Options, type S3BackendOptions } from "./options.js";
+import { scanBucket } from "./scan.js";
 
 /**
  * Sentry nodes as S3 objects, in getsentry/sentry-nodestore-s3's layout and encoding (see the README):
@@ -71,6 +74,11 @@ export class S3Backend implements NodeBackend {
       const prefix = layout.bucketPath === null ? undefined : `${layout.bucketPath}/`;
       this.cleanup = (cutoff, opts) => listingCleanup(this.#ctx, prefix, resolved.pageSize, cutoff, opts);
     }
+  }
+
+  /** Every node under the prefix, by ListObjectsV2 pages (see scan.ts). */
+  scan(options?: ScanOptions): AsyncIterable<ScanPage> {
+    return scanBucket(this.#ctx, this.layout, options);
   }
 
   /** The key `id` is written to. */

@@ -34,3 +34,5 @@ export {
   type SentryS3NodestoreOptions,
   type TranslatedOptions,
 } from "./python-options.js";
+export { idOfKey, SCAN_PAGE_LIMIT } from "./scan.js";
+export { optionsFromUrl, storeUrl } from "./url.js";

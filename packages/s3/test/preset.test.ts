@@ -197,8 +197,9 @@ function describeTarget(target: S3Target): void {
     // lifecycle rule, which the suite's cleanup test cannot wait for.
     name: `createS3PassthroughDjangoStore on ${target.label}, every flag on, listing cleanup`,
     largeValueBytes: 512 * 1024,
-    // the fault section runs on the S3 backend itself, with its hooks, in faults.conformance.test.ts
-    skip: ["faults"],
+    // the fault section runs on the S3 backend itself, with its hooks, in faults.conformance.test.ts; a
+    // passthrough is two stores during a move, not a backend: each side is listed (and migrated) by its own URL.
+    skip: ["faults", "scan"],
     createStore: async () => {
       const scratch = await scratchBucket(target);
       drop = scratch.drop;
