@@ -31,8 +31,8 @@ export {
 } from "./memory.js";
 export { isNetworkError } from "./network.js";
 export { positiveInt } from "./options.js";
-export { inScanWindow, scanNodes, scanPageSize } from "./scan.js";
 export { createPassthroughStore, PassthroughBackend, type PassthroughOptions } from "./passthrough.js";
+export { inScanWindow, scanNodes, scanPageSize } from "./scan.js";
 export {
   CorruptNode,
   createNodeStore,

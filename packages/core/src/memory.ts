@@ -68,7 +68,8 @@ export class MemoryBackend implements NodeBackend {
         const entry = this.#nodes.get(id);
         if (entry === undefined) continue;
         const timestamp = new Date(entry.writtenAt);
-        if (inScanWindow(timestamp, options)) nodes.push({ id, timestamp, storedBytes: entry.bytes.byteLength });
+        if (inScanWindow(timestamp, options))
+          nodes.push({ id, timestamp, storedBytes: entry.bytes.byteLength });
       }
       yield { nodes, cursor: page[page.length - 1]! };
     }

@@ -5,10 +5,16 @@ import { InvalidArgumentError } from "./errors.js";
  * The checks every `scan()` shares, so a bad option fails before any I/O with the same wording on every
  * backend. Returns the page size to use: the caller's, capped at the backend's own limit.
  */
-export function scanPageSize(options: ScanOptions | undefined, backendLimit: number, backend: string): number {
+export function scanPageSize(
+  options: ScanOptions | undefined,
+  backendLimit: number,
+  backend: string,
+): number {
   const pageSize = options?.pageSize;
   if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1)) {
-    throw new InvalidArgumentError(`${backend} scan: pageSize must be a positive integer, got ${String(pageSize)}`);
+    throw new InvalidArgumentError(
+      `${backend} scan: pageSize must be a positive integer, got ${String(pageSize)}`,
+    );
   }
   for (const key of ["since", "until"] as const) {
     const value = options?.[key];
