@@ -15,7 +15,7 @@ import {
   subkeyNameProblem,
 } from "./framing.js";
 import { parseJson } from "./json/decode.js";
-import { encodeJson } from "./json/encode.js";
+import { writeBytes, writeJson, writeLatin1 } from "./json/encode.js";
 
 export type Subkeys = Array<[name: SubkeyName, value: unknown]>;
 
@@ -32,8 +32,10 @@ export function encodeNodeData(
   main: unknown,
   subkeys?: ReadonlyArray<readonly [SubkeyName, unknown]>,
 ): Uint8Array {
-  let s = encodeJson(main, "main");
-  if (subkeys !== undefined && subkeys !== null) {
+  // Everything written is ASCII (or, for raw names, UTF-8 already spread into single bytes).
+  return writeBytes(() => {
+    writeJson(main, "main");
+    if (subkeys === undefined || subkeys === null) return;
     if (!Array.isArray(subkeys))
       throw new InvalidDataError("subkeys must be an array of [name, value] pairs");
     const seen = subkeys.length > 1 ? new Set<string>() : undefined;
@@ -52,11 +54,10 @@ export function encodeNodeData(
         }
         seen.add(line);
       }
-      s += `\n${line}\n${encodeJson(value, `subkey ${JSON.stringify(line)}`)}`;
+      writeLatin1(`\n${line}\n`);
+      writeJson(value, `subkey ${JSON.stringify(line)}`);
     }
-  }
-  // Everything written is ASCII (or UTF-8 already spread into single bytes), so latin1 maps 1 char -> 1 byte.
-  return Buffer.from(s, "latin1");
+  });
 }
 
 /** The key line for a name, as a one-byte-per-char string. */

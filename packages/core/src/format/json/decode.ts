@@ -30,6 +30,11 @@ export function parseJson(text: string, lossless: boolean, where: string): unkno
   return parseSlow(text, lossless, where);
 }
 
+/** The exact path alone (the hand-written parser), which the fast path must always agree with. For tests. */
+export function parseJsonExact(text: string, lossless: boolean, where: string): unknown {
+  return parseSlow(text, lossless, where);
+}
+
 /**
  * True when JSON.parse would silently get a value wrong: an integer literal beyond 2^53-1 (it would round),
  * the integer `-0` (Python's int 0; JSON.parse gives -0), or a key that is a single escape (V8 bug below).
@@ -100,10 +105,18 @@ function isUnsafeInteger(text: string, s: number, e: number): boolean {
 }
 
 /**
- * A float literal that may hold an integral value, as a value: `1.0`, `-0.00`, or one with an exponent
- * (`1e+16`, `1.5e+16`; `1e-05` is checked and skipped). Only the lossless mode needs these (as `PyFloat`).
+ * A float literal that may hold an integral value, as a value: `1.0`, `-0.00`, one with an exponent (`1e+16`,
+ * `1.5e+16`; `1e-05` is checked and skipped), or one of 16+ digits that may round to an integer
+ * (`1.0000000000000001` reads as 1). Each candidate is checked with Number(). Only the lossless mode needs
+ * these (as `PyFloat`).
+ *
+ * Why the last case is narrow: with k integer digits, a double near 10^k is within 2.3 * 10^(k-16) of an
+ * integer only if its fraction starts with at least 15-k zeros or nines. So a literal without exponent can
+ * be integral only if its fraction is all zeros, or it has 16+ digits and either its fraction starts with 0
+ * or 9, or its integer part has 15+ digits.
  */
-const FLOAT_CANDIDATE = /(?:^|[:,[\s])(-?\d+(?:\.0+|(?:\.\d+)?[eE][-+]?\d+))(?=[,\]}\s]|$)/g;
+const FLOAT_CANDIDATE =
+  /(?:^|[:,[\s])(-?\d+(?:\.0+|(?:\.\d+)?[eE][-+]?\d+|\.[09]\d*(?<=[\d.]{17})|(?<=\d{15})\.\d+))(?=[,\]}\s]|$)/g;
 
 export function hasIntegralFloat(text: string): boolean {
   FLOAT_CANDIDATE.lastIndex = 0;

@@ -1,25 +1,37 @@
 /**
  * The JSON writer, byte-identical to simplejson as Sentry's nodestore configures it: `separators=(",", ":")`,
- * `sort_keys=True`, `ensure_ascii=True`, `allow_nan=True`. Output is a pure-ASCII JS string.
+ * `sort_keys=True`, `ensure_ascii=True`, `allow_nan=True`. Output is pure ASCII.
+ *
+ * It writes bytes straight into one growable buffer (issue #12: building a JS string of many small pieces and
+ * flattening it at the end cost more than the JSON itself). Hot paths, each with its exact fallback:
+ * - object keys are sorted by UTF-16 unit (`<`), which equals Python's code point order unless a key holds a
+ *   char >= U+D800; the first such key (never cached, so always checked) re-sorts the rest by code point;
+ * - `,"key":` bytes are cached per key string (bounded; keys with a char >= U+D800 or longer than 64 chars are
+ *   not cached);
+ * - a long string with nothing to escape (one regex test) is copied by `latin1Write`; anything else goes
+ *   char by char, escaping as simplejson does.
  *
  * The hot loop never builds error paths; when it meets a value it cannot write it throws a private marker and
  * `describeUnencodable` walks the value again, slowly, to name the offending path and type.
  */
+import { Buffer } from "node:buffer";
 import { InvalidDataError } from "../../errors.js";
 import { formatPythonFloat } from "./float-repr.js";
-import { sortKeysPython } from "./key-order.js";
+import { compareCodePoints, sortKeysPython } from "./key-order.js";
 import { PyFloat } from "./pyfloat.js";
 
 /** Deeper than this is refused (Python's own recursion limit stops simplejson at about the same depth). */
 export const MAX_DEPTH = 1000;
-
 /** Chars that can be written between quotes as they are: printable ASCII except `"` and `\`. */
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
-/** Escape for each ASCII char: "" when it is written as is. */
+/** 1 for each ASCII char written as is. */
+const PLAIN = new Uint8Array(128);
+for (let c = 0x20; c < 0x7f; c++) PLAIN[c] = 1;
+PLAIN[0x22] = 0;
+PLAIN[0x5c] = 0;
+/** Escape for each ASCII char that is not written as is. */
 const ASCII_ESCAPES: string[] = [];
-for (let c = 0; c < 0x80; c++) {
-  ASCII_ESCAPES.push(c >= 0x20 && c < 0x7f ? "" : `\\u${c.toString(16).padStart(4, "0")}`);
-}
+for (let c = 0; c < 0x80; c++) ASCII_ESCAPES.push(`\\u${c.toString(16).padStart(4, "0")}`);
 ASCII_ESCAPES[0x22] = '\\"';
 ASCII_ESCAPES[0x5c] = "\\\\";
 ASCII_ESCAPES[0x08] = "\\b";
@@ -27,50 +39,70 @@ ASCII_ESCAPES[0x0c] = "\\f";
 ASCII_ESCAPES[0x0a] = "\\n";
 ASCII_ESCAPES[0x0d] = "\\r";
 ASCII_ESCAPES[0x09] = "\\t";
-/** Lowercase two-digit hex for 0..255, to build `\uXXXX` without toString/padStart per char. */
-const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** Lowercase hex digits as char codes. */
+const HEX = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+/** Strings at least this long are first tested with NEEDS_ESCAPE, then copied natively. */
+const LONG_STRING = 40;
+/** Chars >= U+D800: only keys holding one can sort differently by UTF-16 unit and by code point. */
+const AT_OR_ABOVE_SURROGATES = /[\ud800-\uffff]/;
 
 class Unencodable extends Error {}
 const UNENCODABLE = new Unencodable("unencodable");
 
-let out = "";
+const INITIAL_SIZE = 64 * 1024;
+/** A buffer that grew beyond this is dropped after use rather than kept for the next call. */
+const KEEP_SIZE = 4 * 1024 * 1024;
 
-/** Encode one value; `where` names it in error messages (`main`, `subkey "unprocessed"`). */
-export function encodeJson(value: unknown, where: string): string {
-  // Saved and restored so a getter that itself encodes cannot clobber this call's buffer.
-  const saved = out;
-  out = "";
+let buf: Buffer = Buffer.allocUnsafe(INITIAL_SIZE);
+let pos = 0;
+let busy = false;
+
+/**
+ * Run `fill` (which calls `writeJson` / `writeLatin1`) on an empty output and return a copy of what it wrote.
+ * Re-entrant: a getter that itself encodes gets a buffer of its own.
+ */
+export function writeBytes(fill: () => void): Buffer {
+  const outer = busy ? ([buf, pos] as const) : undefined;
+  if (outer) buf = Buffer.allocUnsafe(INITIAL_SIZE);
+  busy = true;
+  pos = 0;
   try {
-    writeValue(value, 0);
-    return out;
-  } catch (e) {
-    if (e === UNENCODABLE) throw new InvalidDataError(describeUnencodable(value, where));
-    throw e;
+    fill();
+    return Buffer.from(buf.subarray(0, pos));
   } finally {
-    out = saved;
+    if (outer) [buf, pos] = outer;
+    else {
+      busy = false;
+      if (buf.length > KEEP_SIZE) buf = Buffer.allocUnsafe(INITIAL_SIZE);
+    }
   }
 }
 
-export function quoteString(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
-  // Copy runs of plain chars by slice; escape the rest as simplejson does (UTF-16 units, so an astral char
-  // becomes its surrogate pair and a lone surrogate is written as is).
-  let r = '"';
-  let last = 0;
-  const n = s.length;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    let esc: string;
-    if (c < 0x80) {
-      esc = ASCII_ESCAPES[c]!;
-      if (esc === "") continue;
-    } else {
-      esc = `\\u${HEX2[c >> 8]}${HEX2[c & 0xff]}`;
-    }
-    r += last === i ? esc : s.slice(last, i) + esc;
-    last = i + 1;
+/** Write one value; `where` names it in error messages (`main`, `subkey "unprocessed"`). Inside `writeBytes`. */
+export function writeJson(value: unknown, where: string): void {
+  try {
+    writeValue(value, 0);
+  } catch (e) {
+    if (e === UNENCODABLE) throw new InvalidDataError(describeUnencodable(value, where));
+    throw e;
   }
-  return last === n ? `${r}"` : `${r}${s.slice(last)}"`;
+}
+
+/** Write a string of chars <= U+00FF, one byte each. Inside `writeBytes`. */
+export function writeLatin1(s: string): void {
+  const n = s.length;
+  if (pos + n > buf.length) grow(n);
+  pos += buf.write(s, pos, n, "latin1");
+}
+
+/** Encode one value to a (pure ASCII) string. */
+export function encodeJson(value: unknown, where: string): string {
+  return writeBytes(() => writeJson(value, where)).toString("latin1");
+}
+
+/** simplejson's quoted form of a string (a JS string, for tests and tools; the writer does not use it). */
+export function quoteString(s: string): string {
+  return writeBytes(() => writeString(s)).toString("latin1");
 }
 
 /** A JS number: integral ones are Python ints (-0 excepted), the others Python floats. */
@@ -84,23 +116,99 @@ export function formatNumber(n: number): string {
   return formatPythonFloat(n);
 }
 
+function grow(need: number): void {
+  let size = buf.length * 2;
+  while (size < pos + need) size *= 2;
+  const bigger = Buffer.allocUnsafe(size);
+  buf.copy(bigger, 0, 0, pos);
+  buf = bigger;
+}
+
+function writeByte(c: number): void {
+  if (pos >= buf.length) grow(1);
+  buf[pos++] = c;
+}
+
+/** An ASCII string (number text, literal). */
+function writeAscii(s: string): void {
+  const n = s.length;
+  if (pos + n > buf.length) grow(n);
+  const b = buf;
+  let p = pos;
+  for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+  pos = p;
+}
+
+function writeString(s: string): void {
+  const n = s.length;
+  if (pos + n + 2 > buf.length) grow(n + 2);
+  const b = buf;
+  let p = pos;
+  b[p++] = 0x22;
+  if (n >= LONG_STRING && !NEEDS_ESCAPE.test(s)) {
+    p += b.write(s, p, n, "latin1");
+  } else {
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80 && PLAIN[c] === 1) b[p++] = c;
+      else {
+        pos = p;
+        writeEscapedTail(s, i);
+        return;
+      }
+    }
+  }
+  b[p++] = 0x22;
+  pos = p;
+}
+
+/** The rest of a string from its first char that needs an escape, and the closing quote. */
+function writeEscapedTail(s: string, from: number): void {
+  const n = s.length;
+  const most = (n - from) * 6 + 1;
+  if (pos + most > buf.length) grow(most);
+  const b = buf;
+  let p = pos;
+  for (let i = from; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (PLAIN[c] === 1) {
+        b[p++] = c;
+        continue;
+      }
+      const e = ASCII_ESCAPES[c]!;
+      for (let j = 0; j < e.length; j++) b[p++] = e.charCodeAt(j);
+    } else {
+      // UTF-16 units, as simplejson: an astral char becomes its surrogate pair, a lone surrogate is kept.
+      b[p++] = 0x5c;
+      b[p++] = 0x75;
+      b[p++] = HEX[c >> 12]!;
+      b[p++] = HEX[(c >> 8) & 15]!;
+      b[p++] = HEX[(c >> 4) & 15]!;
+      b[p++] = HEX[c & 15]!;
+    }
+  }
+  b[p++] = 0x22;
+  pos = p;
+}
+
 function writeValue(v: unknown, depth: number): void {
   switch (typeof v) {
     case "string":
-      out += quoteString(v);
+      writeString(v);
       return;
     case "number":
-      out += formatNumber(v);
+      writeAscii(formatNumber(v));
       return;
     case "boolean":
-      out += v ? "true" : "false";
+      writeAscii(v ? "true" : "false");
       return;
     case "bigint":
-      out += v.toString();
+      writeAscii(v.toString());
       return;
     case "object": {
       if (v === null) {
-        out += "null";
+        writeAscii("null");
         return;
       }
       if (depth >= MAX_DEPTH) throw UNENCODABLE;
@@ -114,7 +222,7 @@ function writeValue(v: unknown, depth: number): void {
         return;
       }
       if (v instanceof PyFloat) {
-        out += formatPythonFloat(v.value);
+        writeAscii(formatPythonFloat(v.value));
         return;
       }
       throw UNENCODABLE;
@@ -126,34 +234,91 @@ function writeValue(v: unknown, depth: number): void {
 
 function writeArray(a: unknown[], depth: number): void {
   const n = a.length;
-  if (n === 0) {
-    out += "[]";
-    return;
-  }
-  out += "[";
-  writeValue(a[0], depth);
-  for (let i = 1; i < n; i++) {
-    out += ",";
+  writeByte(0x5b);
+  for (let i = 0; i < n; i++) {
+    if (i > 0) writeByte(0x2c);
     writeValue(a[i], depth);
   }
-  out += "]";
+  writeByte(0x5d);
 }
 
+/** `,"key":` as bytes, per key string. Bounded: cleared when full. */
+const KEY_CACHE = new Map<string, Uint8Array>();
+const KEY_CACHE_MAX = 8192;
+const KEY_CACHE_MAX_LENGTH = 64;
+
 function writeObject(o: Record<string, unknown>, depth: number): void {
-  const keys = sortKeysPython(Object.keys(o));
+  const keys = Object.keys(o);
   const n = keys.length;
   if (n === 0) {
-    out += "{}";
+    writeAscii("{}");
     return;
   }
-  let sep = "{";
+  if (n > 1) sortUtf16(keys);
+  let codePointOrder = n === 1;
   for (let i = 0; i < n; i++) {
-    const k = keys[i]!;
-    out += `${sep}${quoteString(k)}:`;
+    let k = keys[i]!;
+    let lit = KEY_CACHE.get(k);
+    if (lit === undefined) {
+      if (!codePointOrder && AT_OR_ABOVE_SURROGATES.test(k)) {
+        // Keys without such a char are ordered alike by UTF-16 unit and by code point, so the keys before
+        // this one are in place: sort the rest by code point.
+        codePointOrder = true;
+        sortTailByCodePoint(keys, i);
+        k = keys[i]!;
+        lit = KEY_CACHE.get(k);
+      }
+      lit ??= keyLiteral(k);
+    }
+    const m = lit.length;
+    if (pos + m > buf.length) grow(m);
+    const b = buf;
+    let p = pos;
+    if (i === 0) b[p++] = 0x7b;
+    for (let j = i === 0 ? 1 : 0; j < m; j++) b[p++] = lit[j]!;
+    pos = p;
     writeValue(o[k], depth);
-    sep = ",";
   }
-  out += "}";
+  writeByte(0x7d);
+}
+
+/** `,"key":` for a key, cached when it is short and has no char >= U+D800. */
+function keyLiteral(k: string): Uint8Array {
+  const start = pos;
+  writeByte(0x2c);
+  writeString(k);
+  writeByte(0x3a);
+  const lit = new Uint8Array(buf.subarray(start, pos));
+  pos = start;
+  if (k.length <= KEY_CACHE_MAX_LENGTH && !AT_OR_ABOVE_SURROGATES.test(k)) {
+    if (KEY_CACHE.size >= KEY_CACHE_MAX) KEY_CACHE.clear();
+    KEY_CACHE.set(k, lit);
+  }
+  return lit;
+}
+
+/** Sort by UTF-16 unit: insertion sort for the usual small objects, the built-in sort for larger ones. */
+function sortUtf16(a: string[]): void {
+  const n = a.length;
+  if (n > 24) {
+    a.sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    if (!(x < a[j]!)) continue;
+    do {
+      a[j + 1] = a[j]!;
+      j--;
+    } while (j >= 0 && x < a[j]!);
+    a[j + 1] = x;
+  }
+}
+
+function sortTailByCodePoint(keys: string[], from: number): void {
+  const tail = keys.slice(from).sort(compareCodePoints);
+  for (let i = 0; i < tail.length; i++) keys[from + i] = tail[i]!;
 }
 
 /** Slow second pass after a failure: find the first value the writer refused and say what and where it is. */
