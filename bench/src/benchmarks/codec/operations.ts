@@ -32,7 +32,7 @@ function jsonOperations(c: Prepared): Operation[] {
       label: "encode (main + subkeys)",
       bytes: "total",
       python: "encode",
-      target: 1.5,
+      target: 2,
       run: {
         ours: () => {
           for (let i = 0; i < n; i++) sink = encodeNodeData(events[i]!.main, events[i]!.subkeys);
@@ -52,7 +52,7 @@ function jsonOperations(c: Prepared): Operation[] {
       label: "decode (main)",
       bytes: "main",
       python: "decode",
-      target: 2,
+      target: 2.5,
       run: {
         ours: () => {
           for (let i = 0; i < n; i++) sink = decodeNodeData(encoded[i]!);
@@ -67,7 +67,7 @@ function jsonOperations(c: Prepared): Operation[] {
       label: "lossless decode (all)",
       bytes: "total",
       python: "decode_all",
-      target: 1,
+      target: 1.5,
       run: {
         ours: () => {
           for (let i = 0; i < n; i++) sink = parseNodeData(encoded[i]!, { lossless: true });

@@ -10,18 +10,36 @@ export class TruncatedFrame extends Error {
   }
 }
 
+/** One (non-skippable) frame of a payload, as its headers describe it. */
+export interface ZstdFrame {
+  readonly bytes: Uint8Array;
+  /** Frame_Content_Size, when the header carries it. */
+  readonly contentSize: number | undefined;
+  /**
+   * The most the frame's blocks can hold (blocks × Block_Maximum_Size): a content size above it is a lie of
+   * the header, never a reason to allocate.
+   */
+  readonly capacity: number;
+}
+
 /**
  * Splits a zstd payload into its frames. node:zlib's one-shot decoder stops at the end of the first frame,
  * but a valid payload may hold several (and skippable frames), so we walk the frame format (RFC 8878 §3.1)
  * to find each frame's end. Only headers are read: the cost is a few bytes per 128 KiB block.
  * Throws `CorruptNodeError` where the headers are impossible, `TruncatedFrame` where the input ends too soon.
  */
-export function zstdFrames(bytes: Uint8Array): Uint8Array[] {
-  const frames: Uint8Array[] = [];
+export function zstdFrames(bytes: Uint8Array): ZstdFrame[] {
+  const frames: ZstdFrame[] = [];
   let pos = 0;
   while (pos < bytes.byteLength) {
-    const end = frameEnd(bytes, pos);
-    if (!isSkippable(bytes, pos)) frames.push(bytes.subarray(pos, end));
+    if (isSkippable(bytes, pos)) {
+      pos = frameEnd(bytes, pos, undefined);
+      continue;
+    }
+    const frame = { bytes, contentSize: undefined as number | undefined, capacity: 0 };
+    const end = frameEnd(bytes, pos, frame);
+    frame.bytes = bytes.subarray(pos, end);
+    frames.push(frame);
     pos = end;
   }
   return frames;
@@ -46,7 +64,12 @@ function invalid(what: string): CorruptNodeError {
   return new CorruptNodeError("zstd", `invalid zstd frame: ${what}`);
 }
 
-function frameEnd(b: Uint8Array, start: number): number {
+/** Where the frame at `start` ends; fills `info` (content size, capacity) for a zstd frame. */
+function frameEnd(
+  b: Uint8Array,
+  start: number,
+  info: { contentSize: number | undefined; capacity: number } | undefined,
+): number {
   const need = (n: number, at: number) => {
     if (at + n > b.byteLength) throw new TruncatedFrame(start);
   };
@@ -70,8 +93,10 @@ function frameEnd(b: Uint8Array, start: number): number {
   let pos = start + 5 + (singleSegment ? 0 : 1) + didSize + fcsSize;
   need(0, pos);
   // Block_Maximum_Size: the smaller of the window and 128 KiB; a single-segment frame's window is its content.
-  const window = singleSegment ? contentSize(b, pos - fcsSize, fcsSize) : windowSize(b[start + 5]!);
+  const fcs = fcsSize > 0 ? contentSize(b, pos - fcsSize, fcsSize) : undefined;
+  const window = singleSegment ? fcs! : windowSize(b[start + 5]!);
   const maxBlock = Math.min(window, MAX_BLOCK);
+  let blocks = 0;
   for (;;) {
     need(3, pos);
     const header = b[pos]! | (b[pos + 1]! << 8) | (b[pos + 2]! << 16);
@@ -82,10 +107,15 @@ function frameEnd(b: Uint8Array, start: number): number {
     if (size > maxBlock)
       throw invalid(`block of ${size} bytes at byte ${pos}, over its ${maxBlock}-byte maximum`);
     pos += 3 + (type === 1 ? 1 : size);
+    blocks++;
     if (last) break;
   }
   pos += hasChecksum ? 4 : 0;
   need(0, pos);
+  if (info) {
+    info.contentSize = fcs;
+    info.capacity = blocks * maxBlock;
+  }
   return pos;
 }
 

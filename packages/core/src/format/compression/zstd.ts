@@ -2,7 +2,8 @@ import * as zlib from "node:zlib";
 import { CorruptNodeError } from "../../errors.js";
 import { isOutputTooLarge, outputBound, tooLarge } from "./limits.js";
 import type { CompressionCodec } from "./types.js";
-import { TruncatedFrame, zstdFrames } from "./zstd-frames.js";
+import { zstdContexts } from "./zstd-context.js";
+import { TruncatedFrame, type ZstdFrame, zstdFrames } from "./zstd-frames.js";
 
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const;
 
@@ -12,12 +13,16 @@ const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const;
  *   `pledgedSrcSize` is always given;
  * - a content checksum (`ZSTD_c_checksumFlag`, XXH64 of the content): a flipped bit in a stored object is
  *   then a `CorruptNodeError`, never different data. python-zstandard and the zstd CLI verify it too.
- * Built on node:zlib (Node >= 22.15): no native addon, nothing downloaded at install time.
+ * Built on node:zlib (Node >= 22.15): no native addon, nothing downloaded at install time. One compression and
+ * one decompression context are reused from call to call where node:zlib allows it (`zstd-context.ts`; the
+ * README's "Codec speed: compression layers" has the measurements); the bytes are the same either way.
  */
 export const zstdCodec: CompressionCodec = {
   name: "zstd",
   compress(bytes) {
     const z = requireZstd();
+    const reused = zstdContexts()?.compress(bytes);
+    if (reused) return reused;
     return z.zstdCompressSync(bytes, {
       params: {
         [zlib.constants.ZSTD_c_compressionLevel]: 3,
@@ -33,11 +38,16 @@ export const zstdCodec: CompressionCodec = {
       // Frames with or without a content size or checksum are fine; several frames are decoded one by one,
       // within one budget.
       const frames = zstdFrames(bytes);
-      if (frames.length === 1) return z.zstdDecompressSync(frames[0]!, { maxOutputLength: bound });
+      if (frames.length === 1) {
+        const frame = frames[0]!;
+        return decodeReused(frame, bound) ?? z.zstdDecompressSync(frame.bytes, { maxOutputLength: bound });
+      }
       let left = bound;
       const out: Uint8Array[] = [];
       for (const frame of frames) {
-        const part = z.zstdDecompressSync(frame, { maxOutputLength: Math.max(left, 1) });
+        const part =
+          decodeReused(frame, left) ??
+          z.zstdDecompressSync(frame.bytes, { maxOutputLength: Math.max(left, 1) });
         if (part.byteLength > left) throw tooLarge("zstd", bound);
         left -= part.byteLength;
         out.push(part);
@@ -51,6 +61,17 @@ export const zstdCodec: CompressionCodec = {
     }
   },
 };
+
+/**
+ * The frame's content through the reused context, when its header gives a content size that fits `left` and
+ * its blocks can hold; undefined otherwise, or when the decoder refuses the frame: the public one-shot decoder
+ * then decodes it again, bounded by `maxOutputLength`, and its error (or result) is the one we report.
+ */
+function decodeReused(frame: ZstdFrame, left: number): Uint8Array | undefined {
+  const size = frame.contentSize;
+  if (size === undefined || size > left || size > frame.capacity) return undefined;
+  return zstdContexts()?.decompressFrame(frame.bytes, size);
+}
 
 /**
  * The headers say the frame at `start` runs past the input's end: cut short, or garbage whose headers happen to
