@@ -108,11 +108,6 @@ export class DjangoPgBackend implements NodeBackend {
   }
 
   /**
-   * Sentry's cleanup: delete rows whose last write is before `cutoff`, `cleanupBatchSize` rows per statement,
-   * each statement its own transaction, so locks stay short, memory stays flat and an interrupted run keeps
-   * what it deleted. Deleting does not return disk space: see `reclaimSpace()`.
-   */
-  /**
    * Keyset pages over the primary key (see scan.ts). A windowed scan filters rows the index walk passes, so a
    * page may read far: its statements get `maintenanceTimeoutMs` instead of `queryTimeoutMs`.
    */
@@ -131,6 +126,11 @@ export class DjangoPgBackend implements NodeBackend {
     return scanTable(query, qualified(this.tableName), options, this.name);
   }
 
+  /**
+   * Sentry's cleanup: delete rows whose last write is before `cutoff`, `cleanupBatchSize` rows per statement,
+   * each statement its own transaction, so locks stay short, memory stays flat and an interrupted run keeps
+   * what it deleted. Deleting does not return disk space: see `reclaimSpace()`.
+   */
   async cleanup(cutoff: Date, options?: CleanupOptions): Promise<CleanupResult> {
     let deleted = 0;
     let batches = 0;

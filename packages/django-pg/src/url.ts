@@ -26,12 +26,16 @@ const OPTIONS = {
 /** libpq's own parameters, passed through to pg (https://node-postgres.com/features/ssl, libpq docs). */
 const PG_PARAMS = {
   sslmode:
-    "disable | prefer | require | verify-ca | verify-full (env PGSSLMODE); verify-full checks the certificate",
+    "disable | verify-full | no-verify (TLS, certificate unchecked); pg takes prefer, require, verify-ca as verify-full (env PGSSLMODE; none: no TLS)",
   sslrootcert: "PEM file of the CA to trust",
   sslcert: "client certificate (PEM file)",
   sslkey: "client key (PEM file)",
-  application_name: "shown in pg_stat_activity (default nodestore)",
+  host: "Unix-socket directory when the URL names no host, e.g. /var/run/postgresql (env PGHOST)",
+  application_name: "shown in pg_stat_activity (env PGAPPNAME, default nodestore)",
 } as const;
+
+/** What pg-connection-string understands (it ignores anything else, which would silently mean no TLS). */
+const SSLMODES = ["disable", "prefer", "require", "verify-ca", "verify-full", "no-verify"];
 
 const INTS = [
   "readBatchSize",
@@ -45,18 +49,39 @@ const INTS = [
 
 /**
  * `postgres://user:password@host:port/database?table=nodestore_node` (also `postgresql://`). What the URL leaves
- * out comes from libpq's variables in `env`: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE (the URL
- * wins). Our parameters become `DjangoPgOptions`; libpq's (sslmode, …) stay in the connection string for pg.
+ * out comes from the libpq variables pg honours, read from `env`: PGHOST (a path: a socket directory), PGPORT,
+ * PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, PGAPPNAME (the URL wins). Our parameters become `DjangoPgOptions`;
+ * libpq's (sslmode, …) stay in the connection string for pg.
  */
 export function optionsFromUrl(url: URL, env: StoreEnv): DjangoPgOptions {
   const params = storeUrlParams(url, storeUrl);
   const conn = new URL(url.href);
   conn.search = "";
-  if (!conn.hostname && env.PGHOST) conn.hostname = env.PGHOST;
-  if (!conn.hostname) conn.hostname = "localhost";
-  if (!conn.port && env.PGPORT) conn.port = env.PGPORT;
-  if (!conn.username && env.PGUSER) conn.username = encodeURIComponent(env.PGUSER);
-  if (!conn.password && env.PGPASSWORD) conn.password = encodeURIComponent(env.PGPASSWORD);
+  const bad = (reason: string) => new InvalidArgumentError(`${redactUrl(url)}: ${reason}`);
+  const socketDir = params.get("host") ?? (env.PGHOST?.startsWith("/") ? env.PGHOST : undefined);
+  if (params.has("host") && (conn.hostname || !socketDir?.startsWith("/"))) {
+    throw bad("host= is a Unix-socket directory (an absolute path) for a URL without a host");
+  }
+  if (env.PGPORT !== undefined && !conn.port && !(/^\d+$/.test(env.PGPORT) && Number(env.PGPORT) <= 65_535)) {
+    throw bad("PGPORT is not a port number");
+  }
+  if (!conn.hostname && socketDir !== undefined) {
+    // A URL without a host takes no user, password or port (WHATWG): pg reads them from the query too.
+    conn.searchParams.set("host", socketDir);
+    if (env.PGPORT) conn.searchParams.set("port", env.PGPORT);
+    if (env.PGUSER) conn.searchParams.set("user", env.PGUSER);
+    if (env.PGPASSWORD) conn.searchParams.set("password", env.PGPASSWORD);
+  } else {
+    if (!conn.hostname && env.PGHOST) {
+      conn.hostname =
+        env.PGHOST.includes(":") && !env.PGHOST.startsWith("[") ? `[${env.PGHOST}]` : env.PGHOST;
+      if (!conn.hostname) throw bad("PGHOST is neither a host name nor a socket directory");
+    }
+    if (!conn.hostname) conn.hostname = "localhost";
+    if (!conn.port && env.PGPORT) conn.port = env.PGPORT;
+    if (!conn.username && env.PGUSER) conn.username = encodeURIComponent(env.PGUSER);
+    if (!conn.password && env.PGPASSWORD) conn.password = encodeURIComponent(env.PGPASSWORD);
+  }
   if ((conn.pathname === "" || conn.pathname === "/") && env.PGDATABASE) {
     conn.pathname = `/${encodeURIComponent(env.PGDATABASE)}`;
   }
@@ -64,12 +89,18 @@ export function optionsFromUrl(url: URL, env: StoreEnv): DjangoPgOptions {
     throw new InvalidArgumentError(`${redactUrl(url)}: the path is the database name only (table: ?table=)`);
   }
   const sslmode = params.get("sslmode") ?? env.PGSSLMODE;
-  if (sslmode !== undefined) conn.searchParams.set("sslmode", sslmode);
+  if (sslmode !== undefined) {
+    if (!SSLMODES.includes(sslmode)) {
+      const from = params.has("sslmode") ? "sslmode" : "PGSSLMODE";
+      throw new InvalidArgumentError(`${redactUrl(url)}: ${from} must be one of ${SSLMODES.join(", ")}`);
+    }
+    conn.searchParams.set("sslmode", sslmode);
+  }
   for (const key of ["sslrootcert", "sslcert", "sslkey"] as const) {
     const value = params.get(key);
     if (value !== undefined) conn.searchParams.set(key, value);
   }
-  conn.searchParams.set("application_name", params.get("application_name") ?? "nodestore");
+  conn.searchParams.set("application_name", params.get("application_name") ?? env.PGAPPNAME ?? "nodestore");
   const options: Record<string, unknown> = { connectionString: conn.href };
   for (const key of ["table", "schema"] as const) {
     const value = params.get(key);
