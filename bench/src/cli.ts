@@ -25,7 +25,7 @@ export interface BenchArgs {
 export const USAGE = `Usage: pnpm bench [options]      (from the repository root; or pnpm --filter @nodestore/bench bench)
 
   --quick            short runs (~20 s in total)
-  --only NAME[,NAME] run only these benchmarks (available: codec, providers)
+  --only NAME[,NAME] run only these benchmarks (available: codec, providers, migrate)
   --corpus PATH      use your own events: a directory of event JSON files or a JSONL file
                      (see packages/corpus/README.md); default: the seeded generator
   --count N          number of generated events (default 200)

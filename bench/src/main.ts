@@ -4,6 +4,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { runCodecBench } from "./benchmarks/codec/index.js";
+import { runMigrateBench } from "./benchmarks/migrate/index.js";
 import { runProvidersBench } from "./benchmarks/providers/index.js";
 import { type BenchArgs, parseBenchArgs, USAGE } from "./cli.js";
 
@@ -27,6 +28,12 @@ const BENCHMARKS: Benchmark[] = [
         count: args.count,
         seed: args.seed,
       }),
+  },
+  {
+    name: "migrate",
+    description:
+      "`nodestore migrate` PostgreSQL 15 → SeaweedFS: nodes/s and peak RSS at N and 10×N nodes, beside a bare SELECT + PutObject loop",
+    run: runMigrateBench,
   },
 ];
 

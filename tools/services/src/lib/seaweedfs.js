@@ -182,7 +182,9 @@ export const seaweedfs = {
         "-master.electionTimeout=1s",
         `-volume.port=${PORTS.weedVolume}`,
         `-volume.port.grpc=${PORTS.weedVolumeGrpc}`,
-        "-volume.max=100",
+        // Every test bucket is a collection holding several volumes, and the migrate bench writes ~1 GB: 100
+        // ran out ("no free volumes left", HTTP 500). Volumes are not preallocated, so a high cap costs nothing.
+        "-volume.max=1000",
         // No grace period between leaving the master and stopping (default 10s): fast `down`.
         "-volume.preStopSeconds=0",
         "-filer",
