@@ -11,7 +11,6 @@ import {
   type IdRules,
   mapLimit,
   type NodeBackend,
-  type ScanOptions,
   type ScanPage,
   type Ttl,
 } from "@nodestore/core";
@@ -30,7 +29,7 @@ import {
 } from "./errors.js";
 import { type KeyLayout, keyProblem, keysFor, primaryKey } from "./keys.js";
 import { type ResolvedS3Options, resolveS3Options, type S3BackendOptions } from "./options.js";
-import { scanBucket } from "./scan.js";
+import { listingScan, type S3ScanOptions } from "./scan.js";
 
 /**
  * Sentry nodes as S3 objects, in getsentry/sentry-nodestore-s3's layout and encoding (see the README):
@@ -76,9 +75,12 @@ export class S3Backend implements NodeBackend {
     }
   }
 
-  /** Every node under the prefix, by ListObjectsV2 pages (see scan.ts). */
-  scan(options?: ScanOptions): AsyncIterable<ScanPage> {
-    return scanBucket(this.#ctx, this.layout, options);
+  /**
+   * Every node under the prefix: one ListObjectsV2 request per page, in the server's listing order, cursor =
+   * the last key listed (see scan.ts and the README's "Listing (scan)").
+   */
+  scan(options?: S3ScanOptions): AsyncIterable<ScanPage> {
+    return listingScan(this.#ctx, this.layout, options);
   }
 
   /** The key `id` is written to. */

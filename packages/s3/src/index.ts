@@ -14,7 +14,9 @@ export {
 } from "./client.js";
 export { type DeleteFailure, S3DeleteError } from "./delete.js";
 export {
+  idForKey,
   type KeyLayout,
+  type KeyMatch,
   keyProblem,
   keysFor,
   LEGACY_ID,
@@ -34,5 +36,5 @@ export {
   type SentryS3NodestoreOptions,
   type TranslatedOptions,
 } from "./python-options.js";
-export { idOfKey, SCAN_PAGE_LIMIT } from "./scan.js";
+export { MAX_LIST_KEYS, type S3ScanOptions } from "./scan.js";
 export { optionsFromUrl, storeUrl } from "./url.js";

@@ -133,3 +133,47 @@ export function checkBucketPath(bucketPath: string | null): string | null {
   }
   return bucketPath;
 }
+
+/** The id whose sharded key name (without the prefix) is `name`, or undefined when `name` is not one. */
+function unshardedId(name: string): string | undefined {
+  const cp = Array.from(name);
+  let id: string;
+  if (cp.length <= 2) id = name;
+  else if (cp[2] !== "/") return undefined;
+  else if (cp.length <= 7) id = cp.slice(0, 2).join("") + cp.slice(3).join("");
+  else if (cp[7] !== "/") return undefined;
+  else id = cp.slice(0, 2).join("") + cp.slice(3, 7).join("") + cp.slice(8).join("");
+  return shardedId(id) === name ? id : undefined;
+}
+
+/** What a listed key is: the node it holds, or why it is not a node key of this layout. */
+export type KeyMatch = { readonly id: string } | { readonly reason: string };
+
+/**
+ * The inverse of `keysFor`: the id stored under `key`, if `key` is one of the keys this layout reads for an id
+ * it accepts (`keyProblem`). With sharding and the fallback, a key is tried as sharded first, then flat; the
+ * id rules make at most one of them an id (a flat legacy id's key never unshards to an accepted id: see
+ * `LEGACY_SHAPED_SHARD`). Anything else under the prefix (another tool's files, the other layout's keys, ids
+ * this layout cannot store) is not a node key, with the reason.
+ */
+export function idForKey(layout: KeyLayout, key: string): KeyMatch {
+  const prefix = layout.bucketPath === null ? "" : `${layout.bucketPath}/`;
+  if (!key.startsWith(prefix)) return { reason: `it is not under the prefix "${prefix}"` };
+  const name = key.slice(prefix.length);
+  const sharded = unshardedId(name);
+  if (layout.sharding && holds(layout, key, sharded)) return { id: sharded };
+  if ((!layout.sharding || layout.shardingFallback) && holds(layout, key, name)) return { id: name };
+  // Name the likely mistake: the other layout's key.
+  if (!layout.sharding && holds({ ...layout, sharding: true }, key, sharded)) {
+    return { reason: "it is a sharded key (ab/cdef/…) and objectSharding is off" };
+  }
+  if (layout.sharding && !layout.shardingFallback && holds({ ...layout, sharding: false }, key, name)) {
+    return { reason: "it is a flat key and objectShardingFallback is off" };
+  }
+  return { reason: "it is not the key of a node id this layout stores" };
+}
+
+/** Whether `key` is where `layout` stores (or falls back to) the accepted id `id`. */
+function holds(layout: KeyLayout, key: string, id: string | undefined): id is string {
+  return id !== undefined && keyProblem(layout, id) === undefined && keysFor(layout, id).includes(key);
+}

@@ -1,85 +1,89 @@
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import {
+  InvalidArgumentError,
   inScanWindow,
   type ScannedNode,
   type ScanOptions,
   type ScanPage,
   scanPageSize,
 } from "@nodestore/core";
-import { type S3Context, sendTyped } from "./errors.js";
-import { type KeyLayout, keyProblem, keysFor } from "./keys.js";
+import { type S3Context, toTypedError } from "./errors.js";
+import { idForKey, type KeyLayout } from "./keys.js";
 
-/** ListObjectsV2's own maximum. */
-export const SCAN_PAGE_LIMIT = 1_000;
+/** S3's largest ListObjectsV2 page. */
+export const MAX_LIST_KEYS = 1000;
 
-/**
- * The id whose key (under this layout, either layout with the sharding fallback) is `key`, or undefined for
- * an object that is not a node of ours (another tool's file, a folder marker, a key of the other layout).
- */
-export function idOfKey(layout: KeyLayout, key: string): string | undefined {
-  const prefix = layout.bucketPath === null ? "" : `${layout.bucketPath}/`;
-  if (!key.startsWith(prefix)) return undefined;
-  const rest = key.slice(prefix.length);
-  const candidates = layout.sharding ? [unshard(rest), rest] : [rest];
-  for (const id of candidates) {
-    if (id !== undefined && keyProblem(layout, id) === undefined && keysFor(layout, id).includes(key))
-      return id;
-  }
-  return undefined;
-}
-
-/** `ab/cdef/rest` → `abcdefrest` (the inverse of `shardedId`, counting code points as Python slices). */
-function unshard(rest: string): string | undefined {
-  const cp = Array.from(rest);
-  if (cp[2] !== "/") return undefined;
-  if (cp.length > 7 && cp[7] === "/") return [...cp.slice(0, 2), ...cp.slice(3, 7), ...cp.slice(8)].join("");
-  return [...cp.slice(0, 2), ...cp.slice(3)].join("");
+export interface S3ScanOptions extends ScanOptions {
+  /**
+   * Called for each listed key under the prefix that is not a node key of this layout (another tool's file,
+   * the other sharding layout's key, an id this layout cannot store), with the reason. Such keys are skipped.
+   */
+  readonly onSkippedKey?: (key: string, reason: string) => void;
 }
 
 /**
- * ListObjectsV2 under the prefix, `MaxKeys` = the page size, `StartAfter` = the cursor (the last key listed, so
- * it resumes in any process; StartAfter also works where continuation tokens do not, e.g. s3rver). Each node
- * comes with LastModified and Size for free; S3 cannot filter by time, so `since`/`until` filter the listing
- * here (the whole prefix is still listed).
+ * `scan()`: ListObjectsV2 over the prefix, one request per page (MaxKeys = the page size), resumed with
+ * StartAfter = the last key listed, which is also the cursor. Each key is mapped back to its id (`idForKey`);
+ * timestamp = LastModified and storedBytes = Size come with the listing. since/until filter client-side: S3
+ * cannot filter a listing by date, so a window still lists every key.
  */
-export async function* scanBucket(
+export async function* listingScan(
   ctx: S3Context,
   layout: KeyLayout,
-  options?: ScanOptions,
-): AsyncIterable<ScanPage> {
-  const pageSize = scanPageSize(options, SCAN_PAGE_LIMIT, ctx.name);
+  options: S3ScanOptions | undefined,
+): AsyncGenerator<ScanPage> {
+  const pageSize = scanPageSize(options, MAX_LIST_KEYS, ctx.name);
   const prefix = layout.bucketPath === null ? undefined : `${layout.bucketPath}/`;
-  let startAfter = options?.after;
-  for (;;) {
-    options?.signal?.throwIfAborted();
-    const page = await sendTyped(
-      ctx,
-      "list",
-      { bucket: ctx.bucket },
-      (abortSignal) =>
-        ctx.client.send(
-          new ListObjectsV2Command({
-            Bucket: ctx.bucket,
-            ...(prefix === undefined ? {} : { Prefix: prefix }),
-            MaxKeys: pageSize,
-            ...(startAfter === undefined ? {} : { StartAfter: startAfter }),
-          }),
-          { abortSignal },
-        ),
-      options?.signal,
+  let after = options?.after;
+  if (after !== undefined && prefix !== undefined && !after.startsWith(prefix)) {
+    throw new InvalidArgumentError(
+      `${ctx.name} scan: cursor ${JSON.stringify(after.slice(0, 80))} is not a key under "${prefix}" (a cursor of another store?)`,
     );
+  }
+  const signal = options?.signal;
+  for (;;) {
+    signal?.throwIfAborted();
+    let page: ListObjectsV2CommandOutput;
+    try {
+      page = await ctx.client.send(
+        new ListObjectsV2Command({
+          Bucket: ctx.bucket,
+          ...(prefix === undefined ? {} : { Prefix: prefix }),
+          MaxKeys: pageSize,
+          // StartAfter, not ContinuationToken: a key is a cursor that outlives the process (tokens may expire and
+          // s3rver's need DES); without a delimiter, in an unversioned bucket, both list the same keys.
+          ...(after === undefined ? {} : { StartAfter: after }),
+        }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw toTypedError(ctx.name, "list", error, {
+        bucket: ctx.bucket,
+        ...(prefix === undefined ? {} : { key: prefix }),
+      });
+    }
     const contents = page.Contents ?? [];
+    const last = contents.at(-1)?.Key;
+    if (last === undefined) return;
     const nodes: ScannedNode[] = [];
     for (const object of contents) {
       if (object.Key === undefined) continue;
-      const id = idOfKey(layout, object.Key);
-      if (id === undefined || !inScanWindow(object.LastModified, options)) continue;
-      nodes.push({ id, timestamp: object.LastModified, storedBytes: object.Size });
+      const match = idForKey(layout, object.Key);
+      if ("reason" in match) {
+        options?.onSkippedKey?.(object.Key, match.reason);
+        continue;
+      }
+      const timestamp = object.LastModified;
+      if (!inScanWindow(timestamp, options)) continue;
+      nodes.push({
+        id: match.id,
+        ...(timestamp === undefined ? {} : { timestamp }),
+        ...(object.Size === undefined ? {} : { storedBytes: object.Size }),
+      });
     }
-    const last = contents.at(-1)?.Key;
-    if (last === undefined) return;
-    startAfter = last;
     yield { nodes, cursor: last };
     if (page.IsTruncated !== true) return;
+    after = last;
   }
 }
