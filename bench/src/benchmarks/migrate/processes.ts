@@ -44,7 +44,8 @@ async function timed(
     } catch (error) {
       // The command line holds the source URL (and its password): report what the process said, not its argv.
       const e = error as { stdout?: string; stderr?: string; code?: number };
-      const said = `${e.stdout ?? ""}${e.stderr ?? ""}`.trim().split("\n").at(-1);
+      const lines = `${e.stdout ?? ""}${e.stderr ?? ""}`.trim().split("\n");
+      const said = lines.find((l) => /error/i.test(l) && !l.startsWith("Node.js")) ?? lines.at(-1);
       throw new Error(
         `${argv.includes("migrate") ? "nodestore migrate" : "bare loop"} exited ${e.code}: ${said}`,
       );
