@@ -5,7 +5,8 @@ import type { SectionContext } from "../context.js";
 
 async function scanAll(backend: NodeBackend, options?: ScanOptions) {
   const pages: { nodes: ScannedNode[]; cursor: string }[] = [];
-  for await (const page of backend.scan!(options)) pages.push({ nodes: [...page.nodes], cursor: page.cursor });
+  for await (const page of backend.scan!(options))
+    pages.push({ nodes: [...page.nodes], cursor: page.cursor });
   return pages;
 }
 
