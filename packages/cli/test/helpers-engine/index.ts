@@ -79,6 +79,12 @@ export class InstrumentedBackend implements NodeBackend {
   hangAfterWrites = Number.POSITIVE_INFINITY;
   /** Random delay (ms) before each batch write: pages finish out of order. */
   jitterMs = 0;
+  /** A batch holding one of these ids waits until the writes hang: a slow page that later pages overtake. */
+  readonly holdIds = new Set<string>();
+  private releaseHeld: () => void = () => {};
+  private readonly held = new Promise<void>((resolve) => {
+    this.releaseHeld = resolve;
+  });
   failWrites: ((id: string) => Error | undefined) | undefined;
   failBatches: (() => Error | undefined) | undefined;
   transform: ((id: string, bytes: Uint8Array) => Uint8Array) | undefined;
@@ -99,6 +105,7 @@ export class InstrumentedBackend implements NodeBackend {
 
   async setBytesMulti(entries: ReadonlyArray<readonly [string, Uint8Array]>, ttl?: Ttl): Promise<void> {
     if (this.jitterMs > 0) await new Promise((r) => setTimeout(r, Math.random() * this.jitterMs));
+    if (entries.some(([id]) => this.holdIds.has(id))) await this.held;
     const batchError = this.failBatches?.();
     if (batchError) throw batchError;
     for (const [id] of entries) {
@@ -108,6 +115,7 @@ export class InstrumentedBackend implements NodeBackend {
     for (const [id, bytes] of entries) {
       if (this.writeCount >= this.hangAfterWrites) await new Promise(() => {});
       this.writeCount++;
+      if (this.writeCount >= this.hangAfterWrites) this.releaseHeld();
       this.writes.set(id, (this.writes.get(id) ?? 0) + 1);
       await this.inner.setBytes(id, this.transform ? this.transform(id, bytes) : bytes, ttl);
     }
