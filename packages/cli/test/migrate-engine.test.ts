@@ -332,7 +332,8 @@ describe("migrate engine", () => {
 
 async function scanOrder(backend: NodeBackend): Promise<string[]> {
   const ids: string[] = [];
-  for await (const page of backend.scan!({ pageSize: 1000 })) for (const node of page.nodes) ids.push(node.id);
+  for await (const page of backend.scan!({ pageSize: 1000 }))
+    for (const node of page.nodes) ids.push(node.id);
   return ids;
 }
 
