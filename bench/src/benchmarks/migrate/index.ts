@@ -47,7 +47,7 @@ export async function runMigrateBench(args: MigrateBenchOptions) {
       `${MIGRATE_SETTINGS.pages} pages of ${MIGRATE_SETTINGS.pageSize} in flight, ${MIGRATE_SETTINGS.puts} PUTs per page`,
   );
 
-  const rows: { nodes: number; cli: MigrateRun; bare: MigrateRun }[] = [];
+  const rows: { nodes: number; cli: MigrateRun; bare: MigrateRun; serverCeiling: number | undefined }[] = [];
   try {
     for (const nodes of [base, base * 10]) rows.push(await runSize(nodes));
   } finally {
@@ -76,7 +76,7 @@ export async function runMigrateBench(args: MigrateBenchOptions) {
         );
       }
       printRow(nodes, cli, bare);
-      return { nodes, cli, bare };
+      return { nodes, cli, bare, serverCeiling: serverCeiling(cli) };
     } finally {
       await backend.pool.query(`DROP TABLE IF EXISTS ${table}`);
       await backend.close();
@@ -90,6 +90,32 @@ function printRow(nodes: number, cli: MigrateRun, bare: MigrateRun): void {
     `  ${nodes} nodes: nodestore migrate ${rate(cli)} nodes/s, peak RSS ${cli.peakRssMb} MB | ` +
       `bare loop ${rate(bare)} nodes/s, peak RSS ${bare.peakRssMb} MB | ratio ${(rate(cli) / rate(bare)).toFixed(2)}×`,
   );
+  for (const [label, run] of [
+    ["migrate", cli],
+    ["bare loop", bare],
+  ] as const) {
+    const perNode = (seconds: number) => `${((seconds * 1000) / run.nodes).toFixed(2)} ms`;
+    const servers = Object.entries(run.cpu?.servers ?? {}).map(([name, s]) => `${name} ${perNode(s)}`);
+    const ceiling = serverCeiling(run);
+    console.log(
+      `    ${label}: CPU per node: copier ${perNode(run.cpuSeconds)}${servers.length ? `, ${servers.join(", ")}` : ""}` +
+        (run.cpu
+          ? `; machine ${Math.round(run.cpu.machineBusy * 100)} % busy of ${run.cpu.cores} cores`
+          : "") +
+        (ceiling ? `; servers alone cap the rate at ${ceiling} nodes/s` : ""),
+    );
+  }
+}
+
+/**
+ * The rate at which the servers' CPU alone would fill every core: what no copier can beat on this machine,
+ * however cheap it is. Undefined when the server figures are missing.
+ */
+export function serverCeiling(run: MigrateRun): number | undefined {
+  const servers = Object.values(run.cpu?.servers ?? {});
+  if (run.cpu === undefined || servers.length < 2) return undefined;
+  const perNode = servers.reduce((a, b) => a + b, 0) / run.nodes;
+  return perNode > 0 ? Math.round(run.cpu.cores / perNode) : undefined;
 }
 
 const redact = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { type CpuUse, cpuBetween, sampleCpu } from "./cpu.js";
 import { MIGRATE_SETTINGS } from "./settings.js";
 
 const run = promisify(execFile);
@@ -15,6 +16,10 @@ export interface MigrateRun {
   /** The copy itself, as the process measured it (start-up excluded on both sides). */
   readonly seconds: number;
   readonly peakRssMb: number;
+  /** User + system CPU seconds of the copying process (start-up included). */
+  readonly cpuSeconds: number;
+  /** The machine and the servers over the same process lifetime, where /proc and the pid files tell. */
+  readonly cpu: CpuUse | undefined;
 }
 
 interface Target {
@@ -26,17 +31,18 @@ interface Target {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** `argv` under `/usr/bin/time`, for the child's peak RSS; returns its last stdout line as JSON. */
+/** `argv` under `/usr/bin/time`, for the child's peak RSS and CPU; returns its last stdout line as JSON. */
 async function timed(
   argv: string[],
   env: NodeJS.ProcessEnv,
-): Promise<{ json: Record<string, unknown>; rssMb: number }> {
+): Promise<{ json: Record<string, unknown>; rssMb: number; cpuSeconds: number; cpu: CpuUse | undefined }> {
   const dir = await mkdtemp(join(tmpdir(), "nsmig-"));
   try {
     const out = join(dir, "time");
     let stdout: string;
+    const before = sampleCpu(env);
     try {
-      ({ stdout } = await run("/usr/bin/time", ["-f", "%M", "-o", out, ...argv], {
+      ({ stdout } = await run("/usr/bin/time", ["-f", "%M %U %S", "-o", out, ...argv], {
         env,
         cwd: dir,
         maxBuffer: 64 << 20,
@@ -50,9 +56,17 @@ async function timed(
         `${argv.includes("migrate") ? "nodestore migrate" : "bare loop"} exited ${e.code}: ${said}`,
       );
     }
-    const rssKb = Number((await readFile(out, "utf8")).trim().split("\n").at(-1));
+    const cpu = cpuBetween(before, sampleCpu(env));
+    const [rssKb, user, system] = ((await readFile(out, "utf8")).trim().split("\n").at(-1) ?? "")
+      .split(" ")
+      .map(Number);
     const last = stdout.trim().split("\n").at(-1) ?? "{}";
-    return { json: JSON.parse(last), rssMb: Math.round(rssKb / 1024) };
+    return {
+      json: JSON.parse(last),
+      rssMb: Math.round((rssKb ?? 0) / 1024),
+      cpuSeconds: Math.round(((user ?? 0) + (system ?? 0)) * 100) / 100,
+      cpu,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -61,7 +75,7 @@ async function timed(
 export async function runBareLoop(t: Target): Promise<MigrateRun> {
   const tsx = createRequire(import.meta.url).resolve("tsx/cli");
   const { pages, pageSize, puts } = MIGRATE_SETTINGS;
-  const { json, rssMb } = await timed(
+  const { json, rssMb, cpuSeconds, cpu } = await timed(
     [
       process.execPath,
       tsx,
@@ -77,7 +91,7 @@ export async function runBareLoop(t: Target): Promise<MigrateRun> {
     ],
     t.env,
   );
-  return { nodes: Number(json.nodes), seconds: Number(json.seconds), peakRssMb: rssMb };
+  return { nodes: Number(json.nodes), seconds: Number(json.seconds), peakRssMb: rssMb, cpuSeconds, cpu };
 }
 
 export async function runCliMigrate(t: Target): Promise<MigrateRun> {
@@ -85,7 +99,7 @@ export async function runCliMigrate(t: Target): Promise<MigrateRun> {
     .resolve("@nodestore/cli/package.json")
     .replace(/package\.json$/, "dist/bin.js");
   const { pages, pageSize } = MIGRATE_SETTINGS;
-  const { json, rssMb } = await timed(
+  const { json, rssMb, cpuSeconds, cpu } = await timed(
     [
       process.execPath,
       bin,
@@ -107,5 +121,5 @@ export async function runCliMigrate(t: Target): Promise<MigrateRun> {
       AWS_REGION: t.env.NODESTORE_S3_REGION ?? "us-east-1",
     },
   );
-  return { nodes: Number(json.copied), seconds: Number(json.seconds), peakRssMb: rssMb };
+  return { nodes: Number(json.copied), seconds: Number(json.seconds), peakRssMb: rssMb, cpuSeconds, cpu };
 }
