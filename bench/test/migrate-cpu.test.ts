@@ -5,12 +5,13 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cpuBetween, sampleCpu } from "../src/benchmarks/migrate/cpu.js";
 
-// A "server" that, on each line of stdin, starts a child that burns ~300 ms of CPU and exits (as PostgreSQL's
+// A "server" that, on each line of stdin, starts a child that burns 300 ms of CPU (not of wall time: CI runs
+// suites side by side) and exits (as PostgreSQL's
 // per-connection backends do), then prints "done" once it has reaped it.
 const SERVER = `
 const { execFileSync } = require("node:child_process");
 process.stdin.on("data", () => {
-  execFileSync(process.execPath, ["-e", "const e = Date.now() + 300; while (Date.now() < e) {}"]);
+  execFileSync(process.execPath, ["-e", "while (process.cpuUsage().user + process.cpuUsage().system < 300000) {}"]);
   process.stdout.write("done\\n");
 });
 `;
@@ -38,7 +39,7 @@ describe.runIf(existsSync("/proc/stat"))("migrate bench CPU accounting (/proc)",
     });
     const use = cpuBetween(before, sampleCpu(env));
 
-    expect(use?.servers.postgres).toBeGreaterThanOrEqual(0.2);
+    expect(use?.servers.postgres).toBeGreaterThanOrEqual(0.28); // jiffies: 10 ms steps
     expect(use?.machineBusy).toBeGreaterThan(0);
     expect(use?.machineBusy).toBeLessThanOrEqual(1);
   });

@@ -51,28 +51,60 @@ function describeTarget(target: OpenSearchTarget): void {
       return { s, store: new NodeStore(backend), py: s.python() };
     }
 
+    /**
+     * Runs `act` in a fresh frozen namespace, then the checks it returns. A loaded cluster may still refresh a
+     * frozen index now and then (seen once on 3.x in CI): such a try does not set up the plugin's race, so it is
+     * told apart by the index's refresh count and made again, at most 3 times.
+     */
+    async function withoutRefresh(
+      act: (f: Awaited<ReturnType<typeof frozen>>) => Promise<() => Promise<void>>,
+    ): Promise<void> {
+      for (let attempt = 1; ; attempt++) {
+        const f = await frozen();
+        const index = (f.store.backend as import("../src/index.js").OpenSearchBackend).writeIndex();
+        const refreshes = async (): Promise<number> => {
+          const r = await f.s.http("GET", `/${index}/_stats/refresh`);
+          return r.body._all.primaries.refresh.external_total ?? r.body._all.primaries.refresh.total;
+        };
+        const before = await refreshes();
+        const check = await act(f);
+        if ((await refreshes()) === before) return check();
+        if (attempt === 3)
+          throw new Error(`${index} was refreshed during each of 3 tries: the race could not be set up`);
+      }
+    }
+
     it("read right after a write: the plugin's search misses an unrefreshed node, our real-time get finds it", async () => {
-      const { store, py } = await frozen();
-      const [byPython, byUs] = ids(2);
-      await py.ref.put("opensearch", byPython!, { by: "python" }, { args: [...py.args, ...noRefresh] });
-      await store.set(byUs!, { by: "us" });
-      expect(await py.ref.get("opensearch", byPython!, { args: [...py.args, ...noRefresh] })).toBeNull();
-      expect(await py.ref.get("opensearch", byUs!, { args: [...py.args, ...noRefresh] })).toBeNull();
-      expect(await store.get(byPython!)).toEqual({ by: "python" });
-      expect(await store.get(byUs!)).toEqual({ by: "us" });
+      await withoutRefresh(async ({ store, py }) => {
+        const [byPython, byUs] = ids(2);
+        await py.ref.put("opensearch", byPython!, { by: "python" }, { args: [...py.args, ...noRefresh] });
+        await store.set(byUs!, { by: "us" });
+        const pythonReads = [
+          await py.ref.get("opensearch", byPython!, { args: [...py.args, ...noRefresh] }),
+          await py.ref.get("opensearch", byUs!, { args: [...py.args, ...noRefresh] }),
+        ];
+        return async () => {
+          expect(pythonReads).toEqual([null, null]);
+          expect(await store.get(byPython!)).toEqual({ by: "python" });
+          expect(await store.get(byUs!)).toEqual({ by: "us" });
+        };
+      });
     });
 
     it("delete right after a write: the plugin's delete_by_query leaves the node, ours removes it", async () => {
-      const { store, py } = await frozen();
-      const [a, b] = ids(2);
-      await store.setMulti([
-        { id: a!, main: { a: 1 } },
-        { id: b!, main: { b: 1 } },
-      ]);
-      await py.ref.delete("opensearch", a!, { args: [...py.args, ...noRefresh] });
-      expect(await store.get(a!)).toEqual({ a: 1 }); // still there
-      await store.delete(b!);
-      expect(await store.get(b!)).toBeNull();
+      await withoutRefresh(async ({ store, py }) => {
+        const [a, b] = ids(2);
+        await store.setMulti([
+          { id: a!, main: { a: 1 } },
+          { id: b!, main: { b: 1 } },
+        ]);
+        await py.ref.delete("opensearch", a!, { args: [...py.args, ...noRefresh] });
+        return async () => {
+          expect(await store.get(a!)).toEqual({ a: 1 }); // still there
+          await store.delete(b!);
+          expect(await store.get(b!)).toBeNull();
+        };
+      });
     });
 
     it("before the alias exists: the plugin's reads raise NotFoundError, ours return null", async () => {
