@@ -102,14 +102,14 @@ function printRow(nodes: number, cli: MigrateRun, bare: MigrateRun): void {
         (run.cpu
           ? `; machine ${Math.round(run.cpu.machineBusy * 100)} % busy of ${run.cpu.cores} cores`
           : "") +
-        (ceiling ? `; servers alone cap the rate at ${ceiling} nodes/s` : ""),
+        (ceiling ? `; the servers alone would fill the cores at ${ceiling} nodes/s` : ""),
     );
   }
 }
 
 /**
- * The rate at which the servers' CPU alone would fill every core: what no copier can beat on this machine,
- * however cheap it is. Undefined when the server figures are missing.
+ * The rate at which the servers' CPU per node, as measured in this run, would alone fill every core. Not a hard
+ * ceiling: a server spends less per request beside a lighter client (put-paths.ts). Undefined without server figures.
  */
 export function serverCeiling(run: MigrateRun): number | undefined {
   const servers = Object.values(run.cpu?.servers ?? {});
