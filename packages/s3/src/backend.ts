@@ -19,6 +19,7 @@ import { applyLifecycle, createBucket, type LifecycleChange } from "./bucket.js"
 import { listingCleanup, type S3CleanupOptions, type S3CleanupResult } from "./cleanup.js";
 import { createS3Client } from "./client.js";
 import { deleteKeys } from "./delete.js";
+import { DirectPut } from "./direct-put.js";
 import {
   isNoSuchKey,
   isTransportFailure,
@@ -49,6 +50,7 @@ export class S3Backend implements NodeBackend {
   readonly #options: ResolvedS3Options;
   readonly #ownsClient: boolean;
   readonly #ctx: S3Context;
+  readonly #directPut: DirectPut | undefined;
 
   constructor(options: S3BackendOptions) {
     const resolved = resolveS3Options(options);
@@ -61,6 +63,14 @@ export class S3Backend implements NodeBackend {
     this.layout = resolved.layout;
     this.#ownsClient = options.client === undefined;
     this.client = options.client ?? createS3Client(options, resolved.concurrency);
+    const pathStyle = options.forcePathStyle ?? options.endpoint !== undefined;
+    this.#directPut =
+      options.client === undefined &&
+      options.endpoint !== undefined &&
+      pathStyle &&
+      options.directPut !== false
+        ? new DirectPut(this.client, options.endpoint)
+        : undefined;
     this.#ctx = {
       name: this.name,
       client: this.client,
@@ -114,16 +124,25 @@ export class S3Backend implements NodeBackend {
   async setBytes(id: string, bytes: Uint8Array, _ttl?: Ttl): Promise<void> {
     const key = this.keyFor(id);
     const { body, contentEncoding } = encodeBody(bytes, this.#options.compress);
-    await sendTyped(this.#ctx, "write", { bucket: this.bucket, key, id }, (signal) =>
-      this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: body,
-          ...(contentEncoding === undefined ? {} : { ContentEncoding: contentEncoding }),
-        }),
-        { abortSignal: signal },
-      ),
+    const direct = this.#directPut;
+    await sendTyped<unknown>(this.#ctx, "write", { bucket: this.bucket, key, id }, (signal) =>
+      direct !== undefined
+        ? direct.put({
+            bucket: this.bucket,
+            key,
+            body,
+            ...(contentEncoding === undefined ? {} : { contentEncoding }),
+            ...(signal === undefined ? {} : { signal }),
+          })
+        : this.client.send(
+            new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: key,
+              Body: body,
+              ...(contentEncoding === undefined ? {} : { ContentEncoding: contentEncoding }),
+            }),
+            { abortSignal: signal },
+          ),
     );
   }
 

@@ -19,6 +19,13 @@ export interface S3BackendOptions extends S3ClientOptions {
   readonly objectSharding?: boolean;
   /** With sharding, also read the flat key on a miss and delete both (Python: `object_sharding_fallback`). */
   readonly objectShardingFallback?: boolean;
+  /**
+   * Send PutObject as a signed request through the client's own handler, signer, credentials and retry strategy,
+   * without the SDK's per-request pipeline (a third of the client CPU per PUT: see direct-put.ts). Applies to a
+   * custom path-style `endpoint` with the client made here; AWS itself and a client you pass keep the SDK.
+   * Default true.
+   */
+  readonly directPut?: boolean;
   /** A client you own (not destroyed by `close()`); then the client options above must be left out. */
   readonly client?: S3Client;
   /** Requests in flight in `getMulti` / `setMulti`, and bound for DeleteObjects batches (4 at most). Default 16. */

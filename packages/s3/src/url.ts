@@ -24,6 +24,7 @@ const PARAMETERS = {
   createBucket: "bootstrap creates the bucket when missing (default false)",
   lifecycleDays: "bootstrap sets the Sentry-Nodestore-Rule expiration to this many days",
   listingCleanup: "offer cleanup by listing and deleting old objects (default false, as Python)",
+  directPut: "false = send PutObject through the AWS SDK's pipeline (default true with a custom endpoint)",
   cleanupPageSize: "objects per listing page in cleanup (default 1000)",
   ca: "PEM file of the CA(s) to trust for https, replacing Node's (Python ca_bundle_path; env AWS_CA_BUNDLE)",
   tlsVerify: "false = do not verify the certificate (Python skip_tls_verify; default true)",
@@ -44,6 +45,7 @@ const BOOLS = {
   shardingFallback: "objectShardingFallback",
   createBucket: "createBucket",
   listingCleanup: "listingCleanup",
+  directPut: "directPut",
 } as const;
 const CHECKSUMS = ["requestChecksumCalculation", "responseChecksumValidation"] as const;
 const INTS = [

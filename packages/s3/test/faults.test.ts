@@ -1,7 +1,7 @@
 // Faults S3 servers do not produce on demand, from a local HTTP server speaking just enough S3, through the
 // real SDK and our client settings (retries, timeouts, checksums). Not a model of S3 semantics: those are
 // tested against real servers in the other files.
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import {
@@ -62,6 +62,41 @@ afterAll(async () => {
 });
 
 const ID = "0123456789abcdef0123456789abcdef";
+
+/**
+ * Checks a request's SigV4 Authorization the way S3 does, written from the AWS specification (not from the SDK):
+ * canonical request over the signed headers, the path exactly as sent, the payload hash header.
+ */
+function verifySigV4(r: Seen, secret: string): boolean {
+  const auth =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+      String(r.headers.authorization),
+    );
+  if (auth === null) return false;
+  const [, , day, region, signedHeaders, signature] = auth;
+  const [path, query = ""] = r.url.split("?");
+  const names = signedHeaders!.split(";");
+  const canonicalHeaders = names.map((n) => `${n}:${String(r.headers[n]).trim()}\n`).join("");
+  const canonicalQuery = query
+    .split("&")
+    .filter(Boolean)
+    .map((p) => (p.includes("=") ? p : `${p}=`))
+    .sort()
+    .join("&");
+  const payload = String(r.headers["x-amz-content-sha256"]);
+  if (payload !== createHash("sha256").update(r.body).digest("hex")) return false;
+  const canonical = [r.method, path, canonicalQuery, canonicalHeaders, signedHeaders, payload].join("\n");
+  const scope = `${day}/${region}/s3/aws4_request`;
+  const toSign = [
+    "AWS4-HMAC-SHA256",
+    r.headers["x-amz-date"],
+    scope,
+    createHash("sha256").update(canonical).digest("hex"),
+  ].join("\n");
+  const hmac = (key: string | Buffer, text: string) => createHmac("sha256", key).update(text).digest();
+  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day!), region!), "s3"), "aws4_request");
+  return createHmac("sha256", key).update(toSign).digest("hex") === signature;
+}
 
 function backend(extra: Partial<S3BackendOptions> = {}): S3Backend {
   return new S3Backend({
@@ -284,26 +319,98 @@ describe("bodies the server sends back", () => {
 });
 
 describe("what goes on the wire", () => {
-  it("PUT sends no flexible checksum and no aws-chunked (SeaweedFS breakage); zstd only when worth it", async () => {
+  for (const directPut of [true, false]) {
+    it(`PUT ${directPut ? "(direct)" : "(through the SDK)"} sends no flexible checksum and no aws-chunked (SeaweedFS breakage); zstd only when worth it`, async () => {
+      handler = (_req, res) => res.writeHead(200, { etag: '"x"' }).end();
+      const b = backend({ directPut });
+      await b.setBytes(ID, utf8(`{"m":"${"y".repeat(300)}"}`));
+      await b.setBytes(ID, utf8("{}"));
+      const [zstd, raw] = seen;
+      for (const r of [zstd!, raw!]) {
+        expect(r.method).toBe("PUT");
+        expect(
+          Object.keys(r.headers).filter((h) => h.startsWith("x-amz-checksum") || h === "x-amz-trailer"),
+        ).toEqual([]);
+        expect(r.headers["x-amz-content-sha256"]).toMatch(/^[0-9a-f]{64}$/);
+        expect(r.headers["transfer-encoding"]).toBeUndefined();
+      }
+      expect(zstd!.headers["content-encoding"]).toBe("zstd");
+      expect([...zstd!.body.subarray(0, 4)]).toEqual([0x28, 0xb5, 0x2f, 0xfd]);
+      expect(raw!.headers["content-encoding"]).toBeUndefined();
+      expect(raw!.body.toString()).toBe("{}");
+      expect(zstd!.url).toBe(directPut ? `/b/nodestore/${ID}` : `/b/nodestore/${ID}?x-id=PutObject`);
+      for (const r of [zstd!, raw!]) expect(verifySigV4(r, "super-secret-key-value"), r.url).toBe(true);
+      await b.close();
+    });
+  }
+
+  it("a direct PUT is signed as S3 checks it: odd key characters, a session token, a base path in the endpoint", async () => {
     handler = (_req, res) => res.writeHead(200, { etag: '"x"' }).end();
-    const b = backend();
-    await b.setBytes(ID, utf8(`{"m":"${"y".repeat(300)}"}`));
+    const b = new S3Backend({
+      bucketName: "b",
+      bucketPath: "a b+c~!'()*/é",
+      endpoint: `${endpoint}/base/`,
+      credentials: {
+        accessKeyId: "AKIDTEST",
+        secretAccessKey: "super-secret-key-value",
+        sessionToken: "tok/en+=",
+      },
+    });
     await b.setBytes(ID, utf8("{}"));
-    const [zstd, raw] = seen;
-    for (const r of [zstd!, raw!]) {
-      expect(r.method).toBe("PUT");
-      expect(
-        Object.keys(r.headers).filter((h) => h.startsWith("x-amz-checksum") || h === "x-amz-trailer"),
-      ).toEqual([]);
-      expect(r.headers["x-amz-content-sha256"]).toMatch(/^[0-9a-f]{64}$/);
-      expect(r.headers["transfer-encoding"]).toBeUndefined();
-    }
-    expect(zstd!.headers["content-encoding"]).toBe("zstd");
-    expect([...zstd!.body.subarray(0, 4)]).toEqual([0x28, 0xb5, 0x2f, 0xfd]);
-    expect(raw!.headers["content-encoding"]).toBeUndefined();
-    expect(raw!.body.toString()).toBe("{}");
-    expect(zstd!.url).toBe(`/b/nodestore/${ID}?x-id=PutObject`);
+    const [r] = seen;
+    // The key encoding the SDK's own PutObject sends for the same key.
+    expect(r!.url).toBe(`/base/b/a%20b%2Bc~%21%27%28%29%2A/%C3%A9/${ID}`);
+    expect(r!.headers["x-amz-security-token"]).toBe("tok/en+=");
+    expect(r!.headers["content-type"]).toBe("application/octet-stream");
+    expect(verifySigV4(r!, "super-secret-key-value")).toBe(true);
+    expect(verifySigV4(r!, "another-secret")).toBe(false);
     await b.close();
+  });
+
+  it("direct PUT: 503 SlowDown twice then 200 is three PUTs; a 403 is one, a BackendError with its hint", async () => {
+    let failures = 2;
+    handler = (_req, res) => (failures-- > 0 ? s3Error(res, 503, "SlowDown") : res.writeHead(200).end());
+    const b = backend({ retryAttempts: 3 });
+    const count = countRequests(b.client, "attempts"); // the test helper sees direct PUTs too
+    await b.setBytes(ID, utf8("{}"));
+    expect(seen.map((r) => r.method)).toEqual(["PUT", "PUT", "PUT"]);
+    expect(count.counts.get("PutObjectCommand (direct)")).toBe(3);
+    seen.length = 0;
+    handler = (_req, res) => s3Error(res, 403, "AccessDenied", "Access &amp; Denied");
+    const error = await b.setBytes(ID, utf8("{}")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).not.toBeInstanceOf(BackendUnavailableError);
+    expect((error as BackendError).id).toBe(ID);
+    expect((error as Error).message).toMatch(
+      /AccessDenied \(HTTP 403\) on "b\/nodestore\/0123.*": Access & Denied; .*IAM policy/,
+    );
+    expect((error as Error).message).not.toContain("super-secret-key-value");
+    expect(seen).toHaveLength(1);
+    await b.close();
+  });
+
+  it("direct PUT: a server that never answers is a BackendUnavailableError after retryAttempts + 1 tries", async () => {
+    handler = () => {}; // never answers
+    const b = backend({ requestTimeoutMs: 300, retryAttempts: 1 });
+    const error = await b.setBytes(ID, utf8("{}")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect((error as Error).message).toMatch(/write "b\/nodestore\/0123.*" timed out.*after 2 attempts/);
+    expect(seen).toHaveLength(2);
+    await b.close();
+  }, 10_000);
+
+  it("AWS itself, a client of your own, or directPut: false keep the SDK's PutObject", async () => {
+    handler = (_req, res) => res.writeHead(200, { etag: '"x"' }).end();
+    const own = backend().client;
+    for (const b of [backend({ directPut: false }), new S3Backend({ bucketName: "b", client: own })]) {
+      await b.setBytes(ID, utf8("{}"));
+      await b.close();
+    }
+    expect(seen.map((r) => r.url)).toEqual([
+      `/b/nodestore/${ID}?x-id=PutObject`,
+      `/b/nodestore/${ID}?x-id=PutObject`,
+    ]);
+    own.destroy();
   });
 
   it("DeleteObjects carries Content-MD5 (and the CRC32 the SDK requires)", async () => {

@@ -193,6 +193,21 @@ export function countRequests(
       { step: "finalizeRequest", priority: "low", name: "nodestoreTestAttempts" },
     );
   }
+  // A direct PUT (src/direct-put.ts) skips the middleware but not the client's request handler: counted there,
+  // once per attempt, so "no request was sent" still covers writes. It is the only PUT of an object key without
+  // a query (the SDK's PutObject carries ?x-id=PutObject; CreateBucket has no key; lifecycle has ?lifecycle).
+  const handler = client.config.requestHandler as unknown as {
+    handle(request: { method: string; path: string; query?: object }, options?: unknown): Promise<unknown>;
+  };
+  const handle = handler.handle.bind(handler);
+  handler.handle = (request, options) => {
+    const direct =
+      request.method === "PUT" &&
+      Object.keys(request.query ?? {}).length === 0 &&
+      /^\/[^/]+\/./.test(request.path);
+    if (direct) count("PutObjectCommand (direct)");
+    return handle(request, options);
+  };
   return {
     counts,
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),

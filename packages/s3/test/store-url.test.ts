@@ -12,7 +12,7 @@ describe("storeUrl (s3://)", () => {
         "&compression=false&concurrency=32&retryAttempts=0&ca=/etc/ca.pem&createBucket=true&forcePathStyle=no" +
         "&lifecycleDays=90&listingCleanup=yes&cleanupPageSize=500&connectTimeoutMs=1000&requestTimeoutMs=2000" +
         "&maxSockets=8&maxValueBytes=1048576&requestChecksumCalculation=when_supported" +
-        "&responseChecksumValidation=WHEN_REQUIRED",
+        "&responseChecksumValidation=WHEN_REQUIRED&directPut=false",
     );
     expect(options).toEqual({
       bucketName: "nodestore",
@@ -36,6 +36,7 @@ describe("storeUrl (s3://)", () => {
       maxValueBytes: 1048576,
       requestChecksumCalculation: "WHEN_SUPPORTED",
       responseChecksumValidation: "WHEN_REQUIRED",
+      directPut: false,
     });
     expect(parse("s3://b")).toEqual({ bucketName: "b", bucketPath: null });
     expect(parse("s3://b/").bucketPath).toBeNull();
