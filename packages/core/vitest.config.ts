@@ -2,5 +2,10 @@ import { defineConfig } from "vitest/config";
 import { reportersFor } from "../../vitest.shared.js";
 
 export default defineConfig({
-  test: { include: ["test/**/*.test.ts"], reporters: reportersFor("core"), testTimeout: 60_000 },
+  test: {
+    include: ["test/**/*.test.ts"],
+    reporters: reportersFor("core"),
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
 });

@@ -8,5 +8,6 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     reporters: reportersFor("tablestore"),
     testTimeout: 60_000,
+    hookTimeout: 60_000, // hooks set up servers and data: 10 s (the default) is tight on a loaded CI
   },
 });

@@ -6,5 +6,6 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     reporters: reportersFor("tablestore-server"),
     testTimeout: 60_000,
+    hookTimeout: 60_000, // hooks set up servers and data: 10 s (the default) is tight on a loaded CI
   },
 });

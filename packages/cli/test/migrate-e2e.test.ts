@@ -176,7 +176,7 @@ describe.skipIf(!ready)("migrate end to end: Postgres → SeaweedFS (built binar
       cli([...common, "--shard", "0/2"], dir).done,
       cli([...common, "--shard", "1/2"], dir).done,
     ]);
-    expect([a.code, b.code]).toEqual([0, 0]);
+    expect([a.code, b.code], `${a.stderr}\n${b.stderr}`).toEqual([0, 0]);
     const [ra, rb] = [JSON.parse(a.stdout), JSON.parse(b.stdout)];
     expect(ra.copied + rb.copied).toBe(N);
     expect(ra.skippedShard).toBe(rb.copied);

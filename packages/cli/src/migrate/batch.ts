@@ -5,7 +5,6 @@
 import { Buffer } from "node:buffer";
 import {
   CorruptNodeError,
-  defaultRetryPolicy,
   deleteMany,
   getBytesMany,
   isNetworkError,
@@ -29,8 +28,16 @@ export function isRetryable(error: unknown): boolean {
   return (error instanceof NodestoreError && error.retryable) || isNetworkError(error);
 }
 
+/**
+ * A whole batch is retried more patiently than one call (core's default: 3 retries within ~1 s): a copy that
+ * runs for hours should ride out a server's pause of several seconds (a loaded SeaweedFS, a Postgres failover)
+ * rather than stop and need `--resume`. 6 retries, full jitter up to 250 ms × 2^n, at most 8 s each: up to
+ * ~16 s of waiting, on top of each backend's own retries.
+ */
+export const BATCH_RETRY: RetryPolicy = { retries: 6, baseDelayMs: 250, maxDelayMs: 8_000 };
+
 const retrying = <T>(settings: BatchSettings, fn: () => Promise<T>) =>
-  withRetries(fn, isRetryable, settings.retry ?? defaultRetryPolicy);
+  withRetries(fn, isRetryable, settings.retry ?? BATCH_RETRY);
 
 const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split("\n", 1)[0]!;
 
