@@ -4,6 +4,7 @@
 // Usage: node --openssl-legacy-provider s3rver-server.mjs --port 14569 --address 127.0.0.1 --directory DIR
 import { parseArgs } from "node:util";
 import S3rver from "s3rver";
+import { useDurablePuts } from "./lib/s3rver-durable-put.js";
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +20,8 @@ if (!values.directory) {
   process.exit(2);
 }
 
+// S3 answers a PUT once the object is readable; s3rver did not (see lib/s3rver-durable-put.js).
+useDurablePuts();
 const server = new S3rver({
   port: Number(values.port),
   address: values.address,
