@@ -41,6 +41,11 @@ for (const run of readdirSync(root).sort()) {
         else if (test.status === "failed") {
           failed++;
           problems.push(`${run}/${file}: FAILED ${test.fullName}`);
+          // The first lines of each failure, so a CI log that keeps only its tail still says why.
+          for (const message of test.failureMessages ?? []) {
+            const lines = message.split("\n").slice(0, 12);
+            problems.push(...lines.map((line) => `    ${line.slice(0, 400)}`));
+          }
         } else {
           skipped++;
           problems.push(`${run}/${file}: SKIPPED ${test.fullName}`);

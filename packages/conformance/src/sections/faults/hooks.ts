@@ -58,8 +58,8 @@ export interface TransportHooks {
   /**
    * A second store over the SAME namespace as the main one (same table, bucket, prefix, index) that reaches
    * the server at `address` (the proxy) instead, with `bounds` as its timeouts and retries. It must not need
-   * the server to be created (the suite creates one while the proxy is down); the suite calls `close()` on
-   * it when done, which must release everything it opened.
+   * the server to be created (the suite creates one while the proxy is down). Called once per case; the
+   * suite calls `close()` on each when done, which must release everything it opened.
    */
   readonly createStoreVia: (address: HostPort, bounds: FaultBounds) => NodeStore | Promise<NodeStore>;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { NodeStore } from "@nodestore/core";
-import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "vitest";
 import type { SectionContext } from "../../context.js";
 import {
   deadlineMs,
@@ -60,10 +60,17 @@ export function transportCases(ctx: SectionContext, hooks: TransportHooks): void
   describe(`transport faults, through a Toxiproxy proxy (timeouts ${bounds.requestTimeoutMs} ms, deadline ${deadline} ms)`, () => {
     beforeAll(async () => {
       proxy = await newProxy();
+    }, 60_000);
+    // A fresh client for each case: a retry budget (the AWS SDK's retry quota) that one case's faults used up
+    // must not decide whether the next case's calls get their retries.
+    beforeEach(async () => {
       via = await storeVia(proxy);
     }, 60_000);
     afterEach(async () => {
       for (const p of proxies) await p.heal();
+      const index = stores.indexOf(via);
+      if (index >= 0) stores.splice(index, 1);
+      await via.close();
     }, 60_000);
     afterAll(async () => {
       for (const p of proxies) await p.heal().catch(() => {});
